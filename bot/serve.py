@@ -1,0 +1,60 @@
+"""`crm serve`: every configured channel, the scheduler and the mailer in one process.
+
+Components start in order and stop in reverse when SIGTERM or SIGINT arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Protocol
+
+from bot.context import AppContext
+from bot.http import HttpServer, RouteProvider
+
+log = logging.getLogger(__name__)
+
+
+class Component(Protocol):
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def route_providers(ctx: AppContext) -> list[RouteProvider]:
+    """HTTP routes each channel contributes (Slack, unsubscribe pages…)."""
+    return []
+
+
+def build_components(ctx: AppContext) -> list[Component]:
+    """The composition of `crm serve`; each channel is added here when configured."""
+    components: list[Component] = [HttpServer(ctx, route_providers(ctx))]
+    return components
+
+
+async def serve(ctx: AppContext, stop: asyncio.Event | None = None) -> None:
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread (tests)
+            pass
+    started: list[Component] = []
+    try:
+        for component in build_components(ctx):
+            await component.start()
+            started.append(component)
+            log.info("started %s", component.name)
+        log.info("crm serve is running; SIGTERM or SIGINT stops it")
+        await stop.wait()
+    finally:
+        for component in reversed(started):
+            try:
+                await component.stop()
+            except Exception:
+                log.exception("stopping %s failed", component.name)
+        log.info("stopped")
