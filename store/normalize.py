@@ -7,18 +7,92 @@ import unicodedata
 
 # Addresses at these domains belong to people, not companies: a company is never made from them.
 FREE_MAIL_DOMAINS = frozenset(
-    """
-    gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de yahoo.es yahoo.it
-    ymail.com rocketmail.com hotmail.com hotmail.co.uk hotmail.fr hotmail.de hotmail.it
-    outlook.com outlook.fr outlook.de live.com live.co.uk live.fr msn.com aol.com icloud.com
-    me.com mac.com proton.me protonmail.com pm.me gmx.de gmx.net gmx.com gmx.at gmx.ch
-    web.de t-online.de freenet.de mail.ru bk.ru inbox.ru list.ru yandex.ru yandex.com ya.ru
-    rambler.ru qq.com 163.com 126.com sina.com sohu.com aliyun.com foxmail.com naver.com
-    hanmail.net daum.net seznam.cz centrum.cz wp.pl o2.pl onet.pl interia.pl libero.it
-    virgilio.it tiscali.it orange.fr wanadoo.fr free.fr laposte.net sfr.fr bluewin.ch
-    telia.com spray.se bredband.net online.no hotmail.se live.se yahoo.se kolumbus.fi
-    luukku.com zoho.com tutanota.com fastmail.com hey.com yahoo.co.jp
-    """.split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "yahoo.fr",
+        "yahoo.de",
+        "yahoo.es",
+        "yahoo.it",
+        "ymail.com",
+        "rocketmail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "hotmail.fr",
+        "hotmail.de",
+        "hotmail.it",
+        "outlook.com",
+        "outlook.fr",
+        "outlook.de",
+        "live.com",
+        "live.co.uk",
+        "live.fr",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "proton.me",
+        "protonmail.com",
+        "pm.me",
+        "gmx.de",
+        "gmx.net",
+        "gmx.com",
+        "gmx.at",
+        "gmx.ch",
+        "web.de",
+        "t-online.de",
+        "freenet.de",
+        "mail.ru",
+        "bk.ru",
+        "inbox.ru",
+        "list.ru",
+        "yandex.ru",
+        "yandex.com",
+        "ya.ru",
+        "rambler.ru",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "sina.com",
+        "sohu.com",
+        "aliyun.com",
+        "foxmail.com",
+        "naver.com",
+        "hanmail.net",
+        "daum.net",
+        "seznam.cz",
+        "centrum.cz",
+        "wp.pl",
+        "o2.pl",
+        "onet.pl",
+        "interia.pl",
+        "libero.it",
+        "virgilio.it",
+        "tiscali.it",
+        "orange.fr",
+        "wanadoo.fr",
+        "free.fr",
+        "laposte.net",
+        "sfr.fr",
+        "bluewin.ch",
+        "telia.com",
+        "spray.se",
+        "bredband.net",
+        "online.no",
+        "hotmail.se",
+        "live.se",
+        "yahoo.se",
+        "kolumbus.fi",
+        "luukku.com",
+        "zoho.com",
+        "tutanota.com",
+        "fastmail.com",
+        "hey.com",
+        "yahoo.co.jp",
+    ]
 )
 
 
@@ -75,7 +149,11 @@ def company_name_from_domain(domain: str) -> str:
     """A readable placeholder name (`acme-tools.co.uk` -> `Acme Tools`) until a better one comes."""
     labels = domain.split(".")
     core = labels[0]
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in {"co", "com", "org", "net", "ac"}:
+    if (
+        len(labels) >= 3
+        and len(labels[-1]) == 2
+        and labels[-2] in {"co", "com", "org", "net", "ac"}
+    ):
         core = labels[-3]
     elif len(labels) >= 2:
         core = labels[-2]

@@ -79,8 +79,20 @@ def test_user_add_prints_the_forwarding_address_last(
     crm_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CRM_MAIL_DOMAIN", "crm.ourco.test")
-    result = run_crm(capsys, "user", "add", "Ann@OurCo.com", "--name", "Ann Lee", "--tz",
-                     "Europe/Berlin", "--role", "admin", "--slack-id", "U0ANN")
+    result = run_crm(
+        capsys,
+        "user",
+        "add",
+        "Ann@OurCo.com",
+        "--name",
+        "Ann Lee",
+        "--tz",
+        "Europe/Berlin",
+        "--role",
+        "admin",
+        "--slack-id",
+        "U0ANN",
+    )
     assert result.code == 0, result.err
     assert result.last_line.startswith("crm+")
     assert result.last_line.endswith("@crm.ourco.test")
@@ -121,8 +133,9 @@ def test_serve_answers_healthz_and_stops_cleanly(crm_env: Path, sig: signal.Sign
     port = free_port()
     env = {**os.environ, "CRM_HTTP_PORT": str(port), "CRM_SMTP_PORT": str(free_port())}
     crm = [sys.executable, "-c", "from bot.cli.app import main; main()"]
-    proc = subprocess.Popen([*crm, "serve"], env=env, cwd=crm_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [*crm, "serve"], env=env, cwd=crm_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         deadline = time.monotonic() + 30
         status = None

@@ -37,9 +37,7 @@ class Interaction(Base):
         ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
-    invoice_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invoices.id", ondelete="SET NULL")
-    )
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id", ondelete="SET NULL"))
     direction: Mapped[str | None] = mapped_column(String(10))
     subject: Mapped[str | None] = mapped_column(String(500))
     summary: Mapped[str | None] = mapped_column(Text)
@@ -114,9 +112,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    change_id: Mapped[int] = mapped_column(
-        ForeignKey("changes.id", ondelete="CASCADE"), index=True
-    )
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id", ondelete="CASCADE"), index=True)
     action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction, "audit_action"))
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int] = mapped_column(Integer)
