@@ -44,7 +44,7 @@ _CLOSINGS = (
     "此致|敬礼|此致敬礼|祝好|顺祝商祺|谢谢|ขอแสดงความนับถือ|ด้วยความเคารพ|ขอบคุณครับ|ขอบคุณค่ะ"
 )
 _CLOSING = re.compile(
-    rf"^\s*(?P<phrase>{_CLOSINGS})\s*[,.!！，]?\s*(?P<rest>.*)$", re.IGNORECASE
+    rf"^\s*(?P<phrase>{_CLOSINGS})(?![^\W\d_])\s*[,.!！，]?\s*(?P<rest>.*)$", re.IGNORECASE
 )
 _MOBILE_FOOTER = re.compile(
     r"^\s*(?:sent\s+from\s+my\s+\w+|sent\s+from\s+(?:outlook|mail|yahoo)\b.*|"
@@ -126,7 +126,8 @@ def _closing_index(lines: list[str]) -> int | None:
     lo = max(0, len(lines) - _MAX_SIG_LINES)
     for i in range(len(lines) - 1, lo - 1, -1):
         m = _CLOSING.match(lines[i])
-        if m and len(m.group("rest")) <= 40 and not _EMAIL.search(m.group("rest")):
+        rest = m.group("rest") if m else ""
+        if m and (not rest or (len(rest.split()) <= 4 and not re.search(r"[\d@:]", rest))):
             return i
     return None
 

@@ -49,8 +49,9 @@ _TRIGGERS = re.compile(
 )
 _CJK_TRIGGERS = re.compile(r"提醒我|提醒一下|记得|別忘了|别忘了|เตือน(?:ฉัน|ผม)?(?:ให้)?|อย่าลืม")
 _POLITE = re.compile(
-    r"^\s*(?:please|pls|plz|kindly|can\s+you|could\s+you|bitte|snälla|пожалуйста|"
-    r"請|请|麻烦|กรุณา|ช่วย)\s*,?\s*",
+    r"^\s*(?:(?:also|and|then|und|dann|auch|också|även|och|sedan|а|и|также|ещё|还要|另外|"
+    r"แล้วก็)\s+)*(?:please|pls|plz|kindly|can\s+you|could\s+you|bitte|snälla|пожалуйста|"
+    r"請|请|麻烦|กรุณา|ช่วย)?\s*,?\s*",
     re.IGNORECASE,
 )
 _VERBS = re.compile(
