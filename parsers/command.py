@@ -37,7 +37,7 @@ from parsers.types import ParsedCommand
 
 __all__ = ["parse_command", "parse_note_commands"]
 
-_MAX_LEN = 2000
+_MAX_LEN = 1000  # a chat command; longer text is cut (the regexes stay fast)
 _PREFIX = re.compile(r"^\s*(?:/crm|crm|@crm\S*|<@\w+>)\s*[:,]?\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _REF_TOKEN = re.compile(r"[A-Za-z]{0,4}[-#]?\d[\w/-]*")

@@ -245,6 +245,22 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
 
 _RULES = {lang: _rules(lang) for lang in _WEEKDAYS}
 
+# Words without which no rule of a language can match: one cheap search skips the
+# rules for the many sentences that hold no date at all.
+_HINT_WORDS = {
+    "en": r"tom|tmr|today|tonight|eod|end\s+of|mon|tue|wed|thu|fri|sat|sun|week|day|month|"
+          r"morning|afternoon|evening|noon|lunch|[ap]\.?m\b",
+    "sv": r"morgon|dag|kväll|veck|månad|förmiddag|eftermiddag|bitti|kl",
+    "de": r"morgen|heut|tag|woche|monat|vormittag|nachmittag|abend|mittag|früh|uhr|um\s",
+    "ru": r"завтра|сегодня|понедельник|вторник|сред|четверг|пятниц|суббот|воскресен|недел|"
+          r"месяц|д[еня]|утром|дн[её]м|вечером|\bв\s",
+    "zh": r"天|日|早|周|星期|礼拜|月|点|點|时|時|午|晚",
+    "th": r"นี้|พรุ่ง|มะรืน|จันทร์|อังคาร|พุธ|พฤหัส|ศุกร์|เสาร์|อาทิตย์|สัปดาห์|เดือน|วัน|โมง|เช้า|บ่าย|เย็น|ค่ำ|เที่ยง|น\.",
+}
+_HINTS = {
+    lang: re.compile(rf"\d|{words}", re.IGNORECASE) for lang, words in _HINT_WORDS.items()
+}
+
 # ---- times ------------------------------------------------------------------------------
 
 _TIME_RULES: dict[str, list[tuple[str, str]]] = {
@@ -377,9 +393,11 @@ def find_date(
     text: str, *, now: datetime, tz: str | ZoneInfo, language: str | None
 ) -> DateMatch | None:
     """The first due date expressed in `text` (a day, a time or both), or None."""
+    langs = [lang for lang in _languages(language) if _HINTS[lang].search(text)]
+    if not langs:
+        return None
     zone = zone_of(tz)
     local_now = now.astimezone(zone)
-    langs = _languages(language)
     found = _find_day(text, langs, local_now.date())
     day_span = found[1] if found else (-1, -1)
     at = None

@@ -40,7 +40,7 @@ _SPACY_CODES = {"no": "nb"}
 _NEEDS_XX = {"ja"}  # needs SudachiPy, which is not a dependency
 # Tokenisers for Chinese and Thai split addresses apart, so spaCy's like_email misses them.
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE_RE = re.compile(r"(?<![\w-])\+?\(?\d[\d\s().\-/]{7,}\d(?![\w-])")
+_PHONE_RE = re.compile(r"(?<![\w-])\+?\(?\d[\d\s().\-/]{7,24}\d(?![\w-])")
 
 _TRAILING = " ,.;:!?)]}>\"'，。；："
 _lock = threading.Lock()

@@ -27,7 +27,7 @@ SUPPORTED = (
     "hu", "hr", "ro", "tr", "ru", "uk", "ja", "zh", "th",
 )
 
-_MAX_CHARS = 4000
+_MAX_CHARS = 2000
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
@@ -35,6 +35,9 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_NON_LATIN = re.compile(
+    r"[\u0400-\u04ff\u0e00-\u0e7f\u3040-\u30ff\u31f0-\u31ff\u3400-\u9fff\uf900-\ufaff]"
+)
 
 _STOPWORDS: dict[str, str] = {
     "en": "the and to of is are you your for that this with have will please we our it be "
@@ -130,12 +133,11 @@ def _script_language(text: str, letters: int) -> str | None:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language of `text`, or None when there is nothing to go on."""
     sample = text[:_MAX_CHARS]
-    letters = len(_LETTER.findall(sample))
-    if letters == 0:
-        return None
-    script = _script_language(sample, letters)
-    if script:
-        return script
+    if not sample.isascii() and _NON_LATIN.search(sample):
+        letters = len(_LETTER.findall(sample))
+        script = _script_language(sample, letters)
+        if script:
+            return script
     scores: dict[str, float] = defaultdict(float)
     for word in _WORD.findall(sample.lower()):
         for lang, weight in _WORD_SCORES.get(word, ()):

@@ -86,14 +86,29 @@ def region_for(*, address: str | None, domain: str | None, default: str) -> str:
     return address_region(address) or tld_region(domain) or default
 
 
+_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().\-/]{5,22}\d(?![\w])")
+
+
 def find_phones(text: str, region: str) -> tuple[str, ...]:
-    """Every phone number in `text` as E.164, in order, each once."""
-    out: list[str] = []
-    for leniency in (phonenumbers.Leniency.VALID, phonenumbers.Leniency.POSSIBLE):
-        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
-            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            if e164 not in out:
-                out.append(e164)
-        if out:
-            break
-    return tuple(out)
+    """Every phone number in `text` as E.164, in order, each once.
+
+    Valid numbers first; when there is none, numbers that are merely possible (test
+    numbers, new ranges) rather than nothing.
+    """
+    valid: list[str] = []
+    possible: list[str] = []
+    for m in _CANDIDATE.finditer(text):
+        raw = m.group(0)
+        if raw.startswith("00"):
+            raw = "+" + raw[2:]
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if not phonenumbers.is_possible_number(number):
+            continue
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        bucket = valid if phonenumbers.is_valid_number(number) else possible
+        if e164 not in bucket:
+            bucket.append(e164)
+    return tuple(valid or possible)

@@ -39,7 +39,7 @@ _CODE_KINDS = {
 _CODE = re.compile(
     r"(?<![\w-])(?:(?P<glued>SO|ORD|PO|INV|QT|QUO|RFQ)(?P<sep>[-_ ]?)(?=\d)"
     r"|(?P<hy>Q|AB|RE|RG|AN)-(?=\d))"
-    r"(?P<rest>\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*)(?![\w-])"
+    r"(?P<rest>\d[A-Z0-9]*+(?:[-/][A-Z0-9]++)*+)(?![\w-])"
 )
 
 _KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -80,13 +80,40 @@ def _alternation(table: dict[str, tuple[str, ...]]) -> tuple[str, dict[str, str]
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words), kinds
 
 
+def _reversed_alternation(words: list[str]) -> str:
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(w[::-1]).replace(r"\ ", r"\s+") for w in ordered)
+
+
 _KW_ALT, _KW_KINDS = _alternation(_KEYWORDS)
 _CJK_ALT, _CJK_KINDS = _alternation(_CJK_KEYWORDS)
+_MARKS = [
+    "number", "numéro", "número", "numero", "nummer", "nr.", "nr", "no.", "no", "n°.", "n°",
+    "nº.", "nº", "№", "#", "num.", "num", "núm.", "núm", "č.", "br.", "sz.", "номер",
+]
 _MARKER = (
     r"(?:\s*(?P<mark>number|numéro|número|numero|nummer|nr\.?|no\.?|n[°º]\.?|№|#|num\.?|"
     r"núm\.?|č\.|br\.|sz\.|номер|号码|号|番号|เลขที่))?"
 )
-_NUMBER = r"[:：]?\s*(?P<hash>#)?\s*(?P<num>[A-Za-z0-9]*\d[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*)"
+_NUMBER = (
+    r"[:：]?\s*(?P<hash>#)?\s*(?P<num>(?=[A-Za-z]*\d)[A-Za-z0-9]++(?:[-/][A-Za-z0-9]++)*+)"
+)
+# Keyword + number, for scripts with spaces between words. Running a 150-word alternation
+# at every position of an email is slow, so we find the number tokens and match the text
+# just before each one, reversed, against the reversed keywords (one anchored match).
+_TOKEN = re.compile(r"(?<![\w-])(?=[A-Za-z]*\d)[A-Za-z0-9]++(?:[-/][A-Za-z0-9]++)*+(?![\w-])")
+_KEYWORD_BEFORE = re.compile(
+    rf"\s*(?P<hash>#)?\s*[:：]?\s*(?:(?P<mark>{_reversed_alternation(_MARKS)})\s*)?"
+    rf"(?P<kw>{_reversed_alternation(list(_KW_KINDS))})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_WINDOW = 48
+# Prefilter: the word right before a number must end a keyword or be a marker ("No.").
+_LAST_WORD = re.compile(r"[\s#:：№.°º]*([^\W\d_]+)")
+_LAST_WORDS = {
+    re.split(r"[^\w]+", w.strip(".#№°º"))[-1] for w in [*_KW_KINDS, *_MARKS] if w.strip(".#№°º")
+} | {"n", "o"}
+# The same forms as one forward regex, for spaCy spans (see parsers.entities).
 _KEYWORD_REF = re.compile(
     rf"(?<![^\W\d_])(?P<kw>{_KW_ALT})(?![^\W\d_]){_MARKER}{_NUMBER}(?![\w-])",
     re.IGNORECASE,
@@ -103,6 +130,33 @@ _UNIT = re.compile(
 REFERENCE_REGEXES = (_CODE, _KEYWORD_REF, _CJK_REF)
 
 
+def _keep(text: str, number: str, end: int, marked: bool) -> bool:
+    if _DATE_LIKE.fullmatch(number) or _UNIT.match(text, end):
+        return False
+    return not (number.isdigit() and len(number) < 3 and not marked)
+
+
+def _keyword_refs(text: str) -> list[tuple[int, int, str, str]]:
+    found = []
+    for m in _TOKEN.finditer(text):
+        start = m.start()
+        window = text[max(0, start - _WINDOW) : start][::-1]
+        last = _LAST_WORD.match(window)
+        if last is None or last.group(1)[::-1].lower() not in _LAST_WORDS:
+            continue
+        kw = _KEYWORD_BEFORE.match(window)
+        if kw is None:
+            continue
+        kw_start = start - kw.end()
+        if kw_start > 0 and text[kw_start - 1].isalpha():
+            continue
+        if not _keep(text, m.group(0), m.end(), bool(kw.group("mark") or kw.group("hash"))):
+            continue
+        word = re.sub(r"\s+", " ", kw.group("kw")[::-1].lower())
+        found.append((start, m.end(), _KW_KINDS[word], m.group(0)))
+    return found
+
+
 def find_references(text: str) -> tuple[Reference, ...]:
     """Every reference in order of appearance, each (kind, number) once."""
     found: list[tuple[int, int, str, str]] = []
@@ -113,16 +167,12 @@ def find_references(text: str) -> tuple[Reference, ...]:
         if m.group("sep") == " " and _UNIT.match(text, m.end()):
             continue
         found.append((m.start(), m.end(), _CODE_KINDS[code], number))
-    for regex, kinds in ((_KEYWORD_REF, _KW_KINDS), (_CJK_REF, _CJK_KINDS)):
-        for m in regex.finditer(text):
+    found.extend(_keyword_refs(text))
+    if not text.isascii():
+        for m in _CJK_REF.finditer(text):
             number = m.group("num")
-            marked = bool(m.group("mark") or m.group("hash"))
-            if _DATE_LIKE.fullmatch(number) or _UNIT.match(text, m.end()):
-                continue
-            if number.isdigit() and len(number) < 3 and not marked:
-                continue
-            kw = re.sub(r"\s+", " ", m.group("kw").lower())
-            found.append((m.start("num"), m.end(), kinds[kw], number))
+            if _keep(text, number, m.end(), bool(m.group("mark") or m.group("hash"))):
+                found.append((m.start("num"), m.end(), _CJK_KINDS[m.group("kw").lower()], number))
     found.sort()
     out: list[Reference] = []
     seen: set[tuple[str, str]] = set()
@@ -172,15 +222,48 @@ def _currency_alt(tokens: list[str]) -> str:
 
 _CUR_TOKENS = [*_ISO, *_SYMBOLS, "kr.", "kr", "¥", "￥", ":-"]
 _CUR = _currency_alt(_CUR_TOKENS)
+# Possessive groups and the look-behind below keep this linear on "1 000 000 000 …".
 _NUM = (
-    r"\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})+(?:[.,]\d{1,2})?(?![\d])"
-    r"|\d+(?:[.,]\d{1,2})?(?![\d])"
+    r"\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})++(?:[.,]\d{1,2})?(?![\d])"
+    r"|\d++(?:[.,]\d{1,2})?(?![\d])"
 )
+# One forward regex for spaCy spans (see parsers.entities) ...
 _AMOUNT = re.compile(
     rf"(?<![^\W\d_])(?P<pre>{_CUR})\s?(?P<n1>{_NUM})"
-    rf"|(?<![\d.,])(?P<n2>{_NUM})\s?(?P<suf>{_CUR})",
+    rf"|(?<![\d.,])(?<!\d[ \u00a0\u202f'’])(?P<n2>{_NUM})\s?(?P<suf>{_CUR})",
     re.IGNORECASE,
 )
+# ... and, for speed, numbers first, then dictionary look-ups of the word just before or
+# just after each one (at most one space between; a currency word must not be glued to
+# other letters).
+_NUMBER_ONLY = re.compile(rf"(?<![\d.,])(?<!\d[ \u00a0\u202f'’])(?:{_NUM})")
+_EXACT = {t for t in _CUR_TOKENS if t in _CASE_SENSITIVE}
+_FOLDED = {t.lower() for t in _CUR_TOKENS if t not in _CASE_SENSITIVE}
+_LONGEST = max(map(len, _CUR_TOKENS))
+
+
+def _is_token(candidate: str) -> bool:
+    return candidate in _EXACT or candidate.lower() in _FOLDED
+
+
+def _currency_before(text: str, start: int) -> str | None:
+    end = start - 1 if start > 0 and text[start - 1].isspace() else start
+    for size in range(min(_LONGEST, end), 0, -1):
+        cand = text[end - size : end]
+        if _is_token(cand) and not (end - size > 0 and text[end - size - 1].isalpha()):
+            return cand
+    return None
+
+
+def _currency_after(text: str, end: int) -> str | None:
+    start = end + 1 if end < len(text) and text[end].isspace() else end
+    for size in range(min(_LONGEST, len(text) - start), 0, -1):
+        cand = text[start : start + size]
+        if _is_token(cand) and not (
+            cand[-1].isalpha() and start + size < len(text) and text[start + size].isalpha()
+        ):
+            return cand
+    return None
 
 
 AMOUNT_REGEX = _AMOUNT
@@ -216,10 +299,11 @@ def find_amounts(text: str, language: str | None = None) -> tuple[Amount, ...]:
     """Every money amount in order of appearance, each (value, currency) once."""
     out: list[Amount] = []
     seen: set[tuple[str, str | None]] = set()
-    for m in _AMOUNT.finditer(text):
-        number, token = (m.group("n1"), m.group("pre")) if m.group("pre") else (
-            m.group("n2"), m.group("suf"))
-        value = normalise_number(number)
+    for m in _NUMBER_ONLY.finditer(text):
+        token = _currency_before(text, m.start()) or _currency_after(text, m.end())
+        if token is None:
+            continue
+        value = normalise_number(m.group(0))
         if value is None:
             continue
         currency = _currency(token, language)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parsers.phones import address_region, find_phones, region_for
 from parsers.types import ContactCandidate
@@ -25,6 +26,7 @@ from parsers.types import ContactCandidate
 __all__ = ["extract_signatures", "split_signature"]
 
 _MAX_SIG_LINES = 25
+_MAX_LINE = 200  # longer lines are prose, not signature lines
 
 _DELIMITER = re.compile(r"^(?:--\s?|_{5,}|-{5,}\s*)$")
 _CLOSINGS = (
@@ -62,8 +64,16 @@ _DISCLAIMER = re.compile(
     r"機密|ความลับ|please\s+consider\s+the\s+environment|think\s+before\s+you\s+print",
     re.IGNORECASE,
 )
+# Plain substrings, checked before the regex above (substring search is much cheaper).
+_DISCLAIMER_HINTS = (
+    "confiden", "intended", "privileged", "disclaimer", "received this", "vertraulich",
+    "e-mail enthält", "email enthält", "e-mail kann", "irrtümlich", "konfiden", "fortrolig",
+    "riservat", "vertrouwelijk", "luottamuksellinen", "poufn", "důvěrn", "dôvern", "bizalmas",
+    "povjerljiv", "конфиденциальн", "конфіденційн", "机密", "保密", "機密", "ความลับ",
+    "environment", "before you print",
+)
 _CONTACT_HINT = re.compile(
-    r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\+?\d[\d\s()./-]{6,}\d", re.IGNORECASE
+    r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\+?\d[\d\s()./-]{6,24}\d", re.IGNORECASE
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()|,]+|\b[\w-]+\.(?:com|de|se|co\.uk|io|net|org|"
@@ -110,8 +120,13 @@ _COLUMNS = re.compile(r"\S(?:\s{3,}|\t+)\S")
 def _clean(lines: list[str]) -> list[str]:
     out = [ln for ln in lines if not _MOBILE_FOOTER.match(ln)]
     # A disclaimer runs from its paragraph to the end of the message.
-    for i, line in enumerate(out):
-        if _DISCLAIMER.search(line) and i >= len(out) // 3:
+    first = len(out) // 3
+    tail = "\n".join(out[first:]).lower()
+    if not any(hint in tail for hint in _DISCLAIMER_HINTS):
+        first = len(out)
+    for i in range(first, len(out)):
+        line = out[i]
+        if _DISCLAIMER.search(line):
             start = i
             while start > 0 and out[start - 1].strip():
                 start -= 1
@@ -146,6 +161,11 @@ def _trailing_block(lines: list[str]) -> int | None:
 
 def split_signature(text: str) -> tuple[str, str | None]:
     """(body, signature block or None); disclaimers and mobile footers left out of both."""
+    return _split(text)
+
+
+@lru_cache(maxsize=16)  # the intake asks for the split and then for the people in it
+def _split(text: str) -> tuple[str, str | None]:
     lines = _clean(text.splitlines())
     start: int | None = None
     for i in range(len(lines) - 1, max(-1, len(lines) - 2 * _MAX_SIG_LINES), -1):
@@ -253,7 +273,7 @@ def _people(lines: list[str]) -> tuple[list[_Person], _Person]:
     shared = _Person()
     people: list[_Person] = []
     current: _Person | None = None
-    pieces = [p for raw in lines for p in _PIPE.split(raw)]
+    pieces = [p for raw in lines if len(raw) <= _MAX_LINE for p in _PIPE.split(raw)]
     for raw in pieces:
         line = raw.strip()
         if not line:

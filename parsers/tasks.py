@@ -30,6 +30,9 @@ from parsers.types import TaskCandidate
 __all__ = ["extract_tasks", "task_title"]
 
 _MAX_SENTENCES = 40
+_MAX_LINE = 2000
+_MAX_TEXT = 20_000
+_MAX_SENTENCE = 300  # a task is one short sentence; longer ones are not read
 
 _TRIGGERS = re.compile(
     r"^\s*(?:"
@@ -127,12 +130,15 @@ def _sentences(text: str) -> list[str]:
     cut = _SIGNATURE.search(text)
     if cut:
         text = text[: cut.start()]
-    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith(">")]
+    lines = [ln for ln in text[:_MAX_TEXT].splitlines() if not ln.lstrip().startswith(">")]
     out: list[str] = []
     for line in lines:
         if _EVENT_LINE.search(line) or _DATE_RANGE.search(line):
             continue
-        out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+        out.extend(
+            s.strip() for s in _SENTENCE_END.split(line[:_MAX_LINE])
+            if s.strip() and len(s) <= _MAX_SENTENCE
+        )
     return out[:_MAX_SENTENCES]
 
 
