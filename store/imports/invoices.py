@@ -7,19 +7,15 @@ An optional `status` column (open, paid, void, disputed) carries the other syste
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.orm import Session
 
 from store.imports import values as v
 from store.imports.mapfile import MapSpec
 from store.imports.orders import customer_of, number_of
 from store.imports.runner import Kind
 from store.models import InvoiceStatus
-from store.sales.customers import CustomerMatcher
-from store.sales.upsert import Applied, InvoiceData, upsert_invoice
+from store.sales.upsert import Applied, Batch, InvoiceData, upsert_invoice
 
 INVOICE_SYNONYMS = {
     "cancelled": "void",
@@ -56,17 +52,20 @@ def invoice_record(cells: Mapping[str, object], spec: MapSpec, tz: ZoneInfo) -> 
     )
 
 
-def _apply(
-    session: Session, record: InvoiceData, matcher: CustomerMatcher, now: datetime, tz: ZoneInfo
-) -> Applied:
-    return upsert_invoice(session, record, matcher, now=now, tz=tz)
+def _apply(batch: Batch, record: InvoiceData) -> Applied:
+    return upsert_invoice(batch, record)
+
+
+def _prefetch(batch: Batch, records: Sequence[InvoiceData]) -> None:
+    batch.prefetch_invoices(r.number for r in records)
+    batch.prefetch_orders(r.order_number for r in records if r.order_number)
 
 
 INVOICES = Kind(
     name="invoices",
-    key="number",
     required=("number", "due_at", "amount", "currency"),
     optional=("order_number", "customer", "customer_email", "issued_at", "status"),
     convert=invoice_record,
     apply=_apply,
+    prefetch=_prefetch,
 )

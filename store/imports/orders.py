@@ -5,18 +5,14 @@ Columns: number,customer,customer_email,status,ordered_at,shipped_at,total,curre
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.orm import Session
 
 from store.imports import values as v
 from store.imports.mapfile import MapSpec
 from store.imports.runner import Kind
 from store.models import OrderStatus
-from store.sales.customers import CustomerMatcher
-from store.sales.upsert import Applied, OrderData, upsert_order
+from store.sales.upsert import Applied, Batch, OrderData, upsert_order
 
 ORDER_SYNONYMS = {
     "new": "open",
@@ -32,7 +28,9 @@ ORDER_SYNONYMS = {
 def customer_of(cells: Mapping[str, object]) -> tuple[str | None, str | None]:
     name = v.text(cells.get("customer"))
     email = v.text(cells.get("customer_email"))
-    if email is not None and ("@" not in email or " " in email):
+    if name is not None and len(name) > 300:
+        raise v.RowError("customer is longer than 300 characters")
+    if email is not None and ("@" not in email or " " in email or len(email) > 320):
         raise v.RowError(f"customer_email {email!r} is not an email address")
     return name, email
 
@@ -68,17 +66,19 @@ def order_record(cells: Mapping[str, object], spec: MapSpec, tz: ZoneInfo) -> Or
     )
 
 
-def _apply(
-    session: Session, record: OrderData, matcher: CustomerMatcher, now: datetime, tz: ZoneInfo
-) -> Applied:
-    return upsert_order(session, record, matcher, now=now)
+def _apply(batch: Batch, record: OrderData) -> Applied:
+    return upsert_order(batch, record)
+
+
+def _prefetch(batch: Batch, records: Sequence[OrderData]) -> None:
+    batch.prefetch_orders(r.number for r in records)
 
 
 ORDERS = Kind(
     name="orders",
-    key="number",
     required=("number", "total", "currency"),
     optional=("customer", "customer_email", "status", "ordered_at", "shipped_at"),
     convert=order_record,
     apply=_apply,
+    prefetch=_prefetch,
 )

@@ -6,18 +6,14 @@ of its date and amount, so the same bank line imported twice is still one paymen
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.orm import Session
 
 from store.imports import values as v
 from store.imports.mapfile import MapSpec
 from store.imports.orders import number_of
 from store.imports.runner import Kind
-from store.sales.customers import CustomerMatcher
-from store.sales.upsert import Applied, PaymentData, upsert_payment
+from store.sales.upsert import Applied, Batch, PaymentData, upsert_payment
 
 
 def payment_record(cells: Mapping[str, object], spec: MapSpec, tz: ZoneInfo) -> PaymentData:
@@ -35,17 +31,19 @@ def payment_record(cells: Mapping[str, object], spec: MapSpec, tz: ZoneInfo) -> 
     return PaymentData(number, amount, code, received_at, reference)
 
 
-def _apply(
-    session: Session, record: PaymentData, _matcher: CustomerMatcher, now: datetime, tz: ZoneInfo
-) -> Applied:
-    return upsert_payment(session, record, now=now)
+def _apply(batch: Batch, record: PaymentData) -> Applied:
+    return upsert_payment(batch, record)
+
+
+def _prefetch(batch: Batch, records: Sequence[PaymentData]) -> None:
+    batch.prefetch_invoices(r.invoice_number for r in records)
 
 
 PAYMENTS = Kind(
     name="payments",
-    key="invoice_number",
     required=("invoice_number", "amount", "currency", "received_at"),
     optional=("reference",),
     convert=payment_record,
     apply=_apply,
+    prefetch=_prefetch,
 )

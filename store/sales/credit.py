@@ -130,34 +130,26 @@ def aging(
     session: Session, *, now: datetime, tz: ZoneInfo, company_id: int | None = None
 ) -> AgingReport:
     """Receivables per customer and in total, per currency, in the five usual buckets."""
-    stmt = (
+    agg = (
         select(Invoice.company_id, Invoice.currency, *aging_columns(now, tz))
         .where(*receivable_filter())
         .group_by(Invoice.company_id, Invoice.currency)
     )
     if company_id is not None:
-        stmt = stmt.where(Invoice.company_id == company_id)
-    raw = [
-        (cid, str(cur), tuple(int(v or 0) for v in vals))
-        for cid, cur, *vals in session.execute(stmt)
-    ]
-    names = _names(session, {cid for cid, _, _ in raw if cid is not None})
+        agg = agg.where(Invoice.company_id == company_id)
+    sub = agg.subquery()
+    stmt = select(Company.name, sub).outerjoin(Company, Company.id == sub.c.company_id)
     rows = [
-        AgingRow(cid, names.get(cid, "(no customer)") if cid else "(no customer)", cur, *vals)
-        for cid, cur, vals in raw
+        AgingRow(
+            cid,
+            str(name) if name is not None else "(no customer)",
+            str(cur),
+            *(int(v or 0) for v in vals),
+        )
+        for name, cid, cur, *vals in session.connection().execute(stmt)
     ]
     rows.sort(key=lambda r: (r.name.casefold(), r.currency, r.company_id or 0))
     return AgingReport(as_of=local_date(now, tz), rows=rows, totals=_totals(rows))
-
-
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    names: dict[int, str] = {}
-    id_list = sorted(ids)
-    for start in range(0, len(id_list), 1000):
-        chunk = id_list[start : start + 1000]
-        stmt = select(Company.id, Company.name).where(Company.id.in_(chunk))
-        names.update((int(i), str(n)) for i, n in session.execute(stmt))
-    return names
 
 
 def _totals(rows: list[AgingRow]) -> list[AgingRow]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Company, InteractionKind, Invoice, InvoiceStatus, Payment
 from store.money import check_currency, format_money
-from store.sales.history import log_invoice_event
+from store.sales.history import HistoryBuffer, log_event
 
 
 class SalesError(ValueError):
@@ -60,6 +60,7 @@ def apply_payment(
     reference: str,
     user_id: int | None = None,
     allow_update: bool = False,
+    history: HistoryBuffer | None = None,
 ) -> tuple[Payment, Outcome]:
     """Add (or, for imports, correct) one payment; refuses other currencies and overpayment."""
     currency = check_currency(currency)
@@ -107,12 +108,17 @@ def apply_payment(
         payment.received_at = received_at
         outcome = Outcome.UPDATED
     refresh_paid(session, invoice)
-    _log_payment(session, invoice, payment, outcome, user_id)
+    _log_payment(session, invoice, payment, outcome, user_id, history)
     return payment, outcome
 
 
 def _log_payment(
-    session: Session, invoice: Invoice, payment: Payment, outcome: Outcome, user_id: int | None
+    session: Session,
+    invoice: Invoice,
+    payment: Payment,
+    outcome: Outcome,
+    user_id: int | None,
+    history: HistoryBuffer | None,
 ) -> None:
     money = format_money(payment.amount_minor, payment.currency)
     left = format_money(invoice.remaining_minor, invoice.currency)
@@ -121,7 +127,7 @@ def _log_payment(
     event = f"payment:{payment.reference}"
     if outcome is Outcome.UPDATED:
         event += f":{payment.amount_minor}:{payment.received_at.isoformat()}"
-    log_invoice_event(
+    log_event(
         session,
         invoice,
         event=event,
@@ -129,6 +135,7 @@ def _log_payment(
         occurred_at=payment.received_at,
         user_id=user_id,
         kind=InteractionKind.PAYMENT,
+        history=history,
     )
 
 
@@ -173,8 +180,7 @@ def record_promise(
     if invoice.promised_on != promised_on:
         invoice.promised_on = promised_on
         invoice.updated_at = now
-        session.flush()
-        log_invoice_event(
+        log_event(
             session,
             invoice,
             event=f"promise:{promised_on.isoformat()}",
@@ -208,6 +214,7 @@ def change_status(
     now: datetime,
     user_id: int | None = None,
     note: str | None = None,
+    history: HistoryBuffer | None = None,
 ) -> bool:
     """Set the stored status and log it; False when nothing changed."""
     if status == InvoiceStatus.OPEN and invoice.paid_minor >= invoice.amount_minor:
@@ -217,15 +224,15 @@ def change_status(
     old = invoice.status
     invoice.status = status
     invoice.updated_at = now
-    session.flush()
     subject = f"Invoice {invoice.number} {old} -> {status}"
-    log_invoice_event(
+    log_event(
         session,
         invoice,
         event=f"status:{status}:{now.isoformat()}",
         subject=f"{subject}: {note}" if note else subject,
         occurred_at=now,
         user_id=user_id,
+        history=history,
     )
     return True
 
