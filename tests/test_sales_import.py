@@ -263,3 +263,20 @@ def test_cli_imports_and_exports(capsys: pytest.CaptureFixture[str], tmp_path: P
     result = run_crm(capsys, "import", "invoices", str(bad_header))
     assert result.code == 1
     assert "missing column(s): due_at, currency" in result.err
+
+
+@pytest.mark.usefixtures("crm_env")
+def test_cli_credit_limit_and_hold(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    now = "2026-11-23T09:00:00+00:00"
+    for kind, text in (("orders", ORDERS), ("invoices", INVOICES), ("payments", PAYMENTS)):
+        path = write(tmp_path, f"{kind}.csv", text)
+        assert run_crm(capsys, "import", kind, str(path), "--now", now).code == 0
+    result = run_crm(capsys, "credit", "set", "acme.com", "1500", "EUR")
+    assert result.out.strip() == "Acme Inc: credit limit EUR 1,500.00"
+    result = run_crm(capsys, "credit", "show", "acme inc", "--now", now)
+    assert result.out.strip() == "Acme Inc: limit EUR 1,500.00, used EUR 1,000.00"
+    assert run_crm(capsys, "credit", "set", "Acme Inc", "900").code == 0
+    result = run_crm(capsys, "credit", "show", "acme.com", "--now", now)
+    assert result.out.strip().endswith("used EUR 1,000.00 — ON HOLD")
+    result = run_crm(capsys, "credit", "set", "nobody.example", "1", "EUR")
+    assert (result.code, result.err.strip()) == (1, "error: no company 'nobody.example'")

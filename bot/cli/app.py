@@ -24,6 +24,7 @@ app.add_typer(core.user_app, name="user")
 app.add_typer(sales.import_app, name="import")
 app.add_typer(sales.export_app, name="export")
 app.add_typer(sales.sync_app, name="sync")
+app.add_typer(sales.credit_app, name="credit")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""`crm import orders|invoices|payments`, `crm export orders|invoices|aging`, `crm sync erp`."""
+"""`crm import orders|invoices|payments`, `crm export …`, `crm sync erp`, `crm credit`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from store.imports.csvfile import ImportFileError
 from store.imports.erp import ErpError
 from store.imports.mapfile import MapError, MapSpec, load_map
 from store.imports.sales import import_sales_file
+from store.money import MoneyError, check_currency, format_money, to_minor
+from store.sales.credit import credit_status, find_company, set_credit_limit
 from store.sales.export import (
     Table,
     aging_table,
@@ -141,3 +143,57 @@ def sync_erp(now: str | None = NOW) -> None:
         ctx.close()
     for line in result.lines():
         typer.echo(line)
+
+
+credit_app = typer.Typer(help="Customers' credit limits and credit used.", no_args_is_help=True)
+COMPANY = typer.Argument(..., help="company id, domain or exact name", show_default=False)
+
+
+@credit_app.command("show")
+def credit_show(company: str = COMPANY, now: str | None = NOW) -> None:
+    """Limit, credit used (unpaid invoices) and whether the customer is on hold."""
+    ctx = context(now)
+    try:
+        with ctx.db.read() as session:
+            found = find_company(session, company)
+            if found is None:
+                raise CliError(f"no company {company!r}")
+            status = credit_status(session, found.id, now=ctx.now(), tz=ctx.settings.zone)
+            name = found.name
+    finally:
+        ctx.close()
+    cur = status.currency or ""
+    limit = format_money(status.limit_minor, cur) if status.limit_minor is not None else "none"
+    used = format_money(status.used_minor, cur) if cur else "nothing"
+    typer.echo(f"{name}: limit {limit}, used {used}" + (" — ON HOLD" if status.on_hold else ""))
+    for other, amount in sorted(status.other_currencies.items()):
+        typer.echo(f"  also unpaid: {format_money(amount, other)}")
+
+
+@credit_app.command("set")
+def credit_set(
+    company: str = COMPANY,
+    amount: str = typer.Argument(..., help="the limit, e.g. 50000.00 (or 'none')"),
+    currency: str | None = typer.Argument(None, help="ISO currency, e.g. EUR"),
+    now: str | None = NOW,
+) -> None:
+    """Set a company's credit limit (`none` removes it)."""
+    ctx = context(now)
+    try:
+        with ctx.db.write() as session:
+            found = find_company(session, company)
+            if found is None:
+                raise CliError(f"no company {company!r}")
+            if amount.lower() == "none":
+                set_credit_limit(session, found.id, limit_minor=None, currency=None, now=ctx.now())
+                message = f"{found.name}: no credit limit"
+            else:
+                code = check_currency(currency or found.currency or "")
+                minor = to_minor(amount, code)
+                set_credit_limit(session, found.id, limit_minor=minor, currency=code, now=ctx.now())
+                message = f"{found.name}: credit limit {format_money(minor, code)}"
+    except (MoneyError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        ctx.close()
+    typer.echo(message)

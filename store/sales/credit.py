@@ -159,3 +159,40 @@ def _totals(rows: list[AgingRow]) -> list[AgingRow]:
         for i, value in enumerate(row.buckets()):
             acc[i] += value
     return [AgingRow(None, "Total", cur, *vals) for cur, vals in sorted(sums.items())]
+
+
+def set_credit_limit(
+    session: Session,
+    company_id: int,
+    *,
+    limit_minor: int | None,
+    currency: str | None,
+    now: datetime,
+) -> Company:
+    """Set (or, with None, remove) a company's credit limit in one currency."""
+    company = session.get(Company, company_id)
+    if company is None:
+        raise LookupError(f"no company {company_id}")
+    if limit_minor is not None and (limit_minor < 0 or not currency):
+        raise ValueError("a credit limit is a non-negative amount with its currency")
+    company.credit_limit_minor = limit_minor
+    if currency:
+        company.currency = currency
+    company.updated_at = now
+    return company
+
+
+def find_company(session: Session, text: str) -> Company | None:
+    """By id, domain or exact name (case-insensitive): how a finance person names one."""
+    text = text.strip()
+    if text.isdigit():
+        return session.get(Company, int(text))
+    found = session.scalar(select(Company).where(Company.domain == text.lower()))
+    if found is None:
+        found = session.scalar(
+            select(Company)
+            .where(func.lower(Company.name) == text.lower())
+            .order_by(Company.id)
+            .limit(1)
+        )
+    return found
