@@ -34,7 +34,9 @@ def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
         found.update(
-            session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk)))
+            session.scalars(
+                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk))
+            )
         )
     return found
 

@@ -6,17 +6,27 @@ version, or edited by hand in the database, must not be able to smuggle in heade
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime
 
 from store.models import OutboxMessage
 from store.outbox import HeaderInjectionError, check_header
 
 # Headers the composer owns; a row may not override them through its `headers` dict.
 RESERVED = frozenset(
-    {"from", "to", "subject", "date", "message-id", "mime-version", "content-type",
-     "content-transfer-encoding", "cc", "bcc"}
+    {
+        "from",
+        "to",
+        "subject",
+        "date",
+        "message-id",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+        "cc",
+        "bcc",
+    }
 )
 _NAME_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 
@@ -31,7 +41,9 @@ def check_header_name(name: str) -> str:
     return name
 
 
-def compose(row: OutboxMessage, *, sender: str, now: datetime, to: str | None = None) -> EmailMessage:
+def compose(
+    row: OutboxMessage, *, sender: str, now: datetime, to: str | None = None
+) -> EmailMessage:
     """The RFC 5322 message for `row`; `row.message_id` must already be set.
 
     Every message carries Message-ID, Date, a text/plain part (plus an HTML alternative

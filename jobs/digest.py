@@ -2,7 +2,8 @@
 
 The dedupe key is the user and their local date, so whichever sweep first finds the hour
 passed queues it (after downtime too, the same day) and every later sweep that day finds
-the key taken.
+the key taken. A digest more than LATE_HOURS late (the process was down all day) is not
+sent that evening; the next morning's is.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from store.settings import Settings
 
 JOB = "digest"
 BATCH = 2000
+LATE_HOURS = 12  # after downtime a digest still goes out up to this many hours late
 
 
 def digest_key(user: User, local_date: str) -> str:
@@ -35,7 +37,7 @@ def due_users(session: Session, settings: Settings, now: datetime) -> list[tuple
     for user in session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)):
         local = now.astimezone(zone_of(user.timezone, settings.zone))
         hour = user.digest_hour if user.digest_hour is not None else settings.digest_hour
-        if local.hour >= hour:
+        if hour <= local.hour < hour + LATE_HOURS:
             out.append((user, local.date().isoformat()))
     return out
 
@@ -51,8 +53,12 @@ def sweep(session: Session, settings: Settings, now: datetime) -> SweepResult:
         data = collect(session, [u for u, _ in batch], now=now, settings=settings)
         for user, local_date in batch:
             rows = messages.digest(
-                session, to=user.email, dedupe_key=digest_key(user, local_date), due_at=now,
-                data=data[user.id], slack_id=user.slack_id if slack and user.slack_id else None,
+                session,
+                to=user.email,
+                dedupe_key=digest_key(user, local_date),
+                due_at=now,
+                data=data[user.id],
+                slack_id=user.slack_id if slack and user.slack_id else None,
             )
             queued += len(rows)
     return SweepResult(JOB, queued=queued, details={"users": len(todo)})

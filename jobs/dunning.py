@@ -108,8 +108,13 @@ def _lines(invoices: list[OverdueInvoice]) -> list[dict[str, Any]]:
 class _Plan:
     """Where one customer stands: the level last sent and whether the next one is due."""
 
-    def __init__(self, state: dict[str, Any] | None, invoices: list[OverdueInvoice],
-                 days: list[int], today: date) -> None:
+    def __init__(
+        self,
+        state: dict[str, Any] | None,
+        invoices: list[OverdueInvoice],
+        days: list[int],
+        today: date,
+    ) -> None:
         numbers = {i.number for i in invoices}
         same_episode = bool(state) and bool(numbers & set((state or {}).get("invoices", [])))
         self.state = dict(state or {}) if same_episode else {}
@@ -153,7 +158,7 @@ def sweep(session: Session, settings: Settings, now: datetime) -> SweepResult:
     customers = load_customers(session, groups)
     quiet = recently_spoken_to(session, since=now - timedelta(days=settings.dunning_quiet_days))
     states = {
-        s.name[len(STATE):]: s
+        s.name[len(STATE) :]: s
         for s in session.scalars(select(JobState).where(JobState.name.like(f"{STATE}%")))
     }
     counts: dict[str, int] = defaultdict(int)
@@ -187,8 +192,17 @@ def _act(
     if plan.is_last and customer.owner is not None and plan.warned_on is None:
         if plan.ready(today + timedelta(days=1)):
             _warn_owner(session, settings, now, customer, group, plan)
-            _save(session, state, customer.key, {**plan.state, "warned_on": today.isoformat(),
-                                                 "invoices": sorted(i.number for i in group)}, now)
+            _save(
+                session,
+                state,
+                customer.key,
+                {
+                    **plan.state,
+                    "warned_on": today.isoformat(),
+                    "invoices": sorted(i.number for i in group),
+                },
+                now,
+            )
             return "owner_warned"
         return "waiting"
     if not plan.ready(today):
@@ -201,7 +215,10 @@ def _act(
         return "no_address"
     contact_id, name, email = address
     level = plan.next
-    key = dedupe_key(customer.key, level, group)
+    free = _free_key(session, dedupe_key(customer.key, level, group))
+    if free is None:
+        return "already_queued"
+    key = free
     zone = zone_of(customer.timezone, settings.zone)
     due_at = business_slot(now, zone)
     context = {
@@ -212,25 +229,40 @@ def _act(
         "total": _total(group),
         "signature": "Accounts receivable",
     }
-    key = _free_key(session, key)
-    if key is None:
-        return "already_queued"
-    row = messages.dunning_reminder(session, to=email, dedupe_key=key, due_at=due_at,
-                                    level=level, levels=len(plan.days), context=context)
+    row = messages.dunning_reminder(
+        session,
+        to=email,
+        dedupe_key=key,
+        due_at=due_at,
+        level=level,
+        levels=len(plan.days),
+        context=context,
+    )
     if row is None:
         return "already_queued"
     row.payload = {"invoices": [i.id for i in group], "level": level}
-    session.add(Interaction(
-        kind=InteractionKind.REMINDER, occurred_at=due_at, company_id=customer.company_id,
-        contact_id=contact_id, direction="out", subject=row.subject, source_id=key,
-        invoice_id=group[0].id if len(group) == 1 else None,
-        summary=f"Payment reminder level {level}: {context['total']} outstanding on "
-                + ", ".join(sorted(i.number for i in group)),
-    ))
-    new_state = {"level": level, "sent_on": today.isoformat(),
-                 "invoices": sorted(i.number for i in group),
-                 "warned_on": plan.state.get("warned_on"), "outbox_id": row.id,
-                 "prev": {k: v for k, v in plan.state.items() if k != "prev"} or None}
+    session.add(
+        Interaction(
+            kind=InteractionKind.REMINDER,
+            occurred_at=due_at,
+            company_id=customer.company_id,
+            contact_id=contact_id,
+            direction="out",
+            subject=row.subject,
+            source_id=key,
+            invoice_id=group[0].id if len(group) == 1 else None,
+            summary=f"Payment reminder level {level}: {context['total']} outstanding on "
+            + ", ".join(sorted(i.number for i in group)),
+        )
+    )
+    new_state = {
+        "level": level,
+        "sent_on": today.isoformat(),
+        "invoices": sorted(i.number for i in group),
+        "warned_on": plan.state.get("warned_on"),
+        "outbox_id": row.id,
+        "prev": {k: v for k, v in plan.state.items() if k != "prev"} or None,
+    }
     _save(session, state, customer.key, new_state, now)
     return "reminded"
 
@@ -249,26 +281,41 @@ def _free_key(session: Session, key: str) -> str | None:
     return None
 
 
-def _warn_owner(session: Session, settings: Settings, now: datetime, customer: Customer,
-                group: list[OverdueInvoice], plan: _Plan) -> None:
+def _warn_owner(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    customer: Customer,
+    group: list[OverdueInvoice],
+    plan: _Plan,
+) -> None:
     owner = customer.owner
     assert owner is not None
     send_on = business_slot(now + timedelta(days=1), zone_of(customer.timezone, settings.zone))
     context = {
-        "owner": owner, "customer": customer.name, "invoices": _lines(group),
-        "count": len(group), "total": _total(group), "level": plan.next,
+        "owner": owner,
+        "customer": customer.name,
+        "invoices": _lines(group),
+        "count": len(group),
+        "total": _total(group),
+        "level": plan.next,
         "send_on": send_on.astimezone(zone_of(owner.timezone, settings.zone)).strftime("%a %d %b"),
         "to": customer.name,
     }
     key = f"dunning-owner:{customer.key}:{plan.next}:{min(i.due_date for i in group)}"
     messages.owner_escalation(
-        session, to=owner.email, dedupe_key=key, due_at=now, context=context,
+        session,
+        to=owner.email,
+        dedupe_key=key,
+        due_at=now,
+        context=context,
         slack_id=owner.slack_id if owner.slack_id and slack_enabled(settings) else None,
     )
 
 
-def _save(session: Session, state: JobState | None, key: str, value: dict[str, Any],
-          now: datetime) -> None:
+def _save(
+    session: Session, state: JobState | None, key: str, value: dict[str, Any], now: datetime
+) -> None:
     if state is None:
         session.add(JobState(name=f"{STATE}{key}", value=value, updated_at=now))
     else:
@@ -283,23 +330,31 @@ def cancel_stale(session: Session, *, now: datetime, today: date, zone: ZoneInfo
     The customer's level goes back to where it was, so the next sweep writes a fresh
     reminder for whatever is still overdue.
     """
-    rows = list(session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.kind.like("dunning\\_%", escape="\\"),
-            OutboxMessage.status == OutboxStatus.PENDING,
+    rows = list(
+        session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.kind.like("dunning\\_%", escape="\\"),
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
         )
-    ))
+    )
     cancelled = 0
     for row in rows:
         ids = list((row.payload or {}).get("invoices", []))
         if not ids:
             continue
         still = session.scalar(
-            select(Invoice.id).where(
+            select(Invoice.id)
+            .where(
                 Invoice.id.in_(ids),
-                or_(Invoice.status != InvoiceStatus.OPEN, Invoice.paid_minor >= Invoice.amount_minor,
-                    Invoice.dunning_paused.is_(True), Invoice.promised_on >= today),
-            ).limit(1)
+                or_(
+                    Invoice.status != InvoiceStatus.OPEN,
+                    Invoice.paid_minor >= Invoice.amount_minor,
+                    Invoice.dunning_paused.is_(True),
+                    Invoice.promised_on >= today,
+                ),
+            )
+            .limit(1)
         )
         if still is None:
             continue

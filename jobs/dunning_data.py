@@ -15,7 +15,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from store.models import Company, Contact, Interaction, InteractionKind, Invoice, InvoiceStatus, User
+from store.models import (
+    Company,
+    Contact,
+    Interaction,
+    InteractionKind,
+    Invoice,
+    InvoiceStatus,
+    User,
+)
 
 # Interactions that mean someone spoke with the customer (reminders and newsletters don't).
 CONVERSATIONS = (
@@ -81,8 +89,14 @@ def overdue_invoices(
     cutoff = local_midnight(today - timedelta(days=min_days - 1), zone)
     rows = session.execute(
         select(
-            Invoice.id, Invoice.number, Invoice.company_id, Invoice.contact_id,
-            Invoice.customer_name, Invoice.due_at, Invoice.amount_minor, Invoice.paid_minor,
+            Invoice.id,
+            Invoice.number,
+            Invoice.company_id,
+            Invoice.contact_id,
+            Invoice.customer_name,
+            Invoice.due_at,
+            Invoice.amount_minor,
+            Invoice.paid_minor,
             Invoice.currency,
         ).where(
             Invoice.status == InvoiceStatus.OPEN,
@@ -95,12 +109,20 @@ def overdue_invoices(
     out = []
     for r in rows:
         due_date = r.due_at.astimezone(zone).date()
-        out.append(OverdueInvoice(
-            id=r.id, number=r.number, company_id=r.company_id, contact_id=r.contact_id,
-            customer_name=r.customer_name, due_date=due_date,
-            days_overdue=(today - due_date).days, amount_minor=r.amount_minor,
-            paid_minor=r.paid_minor, currency=r.currency,
-        ))
+        out.append(
+            OverdueInvoice(
+                id=r.id,
+                number=r.number,
+                company_id=r.company_id,
+                contact_id=r.contact_id,
+                customer_name=r.customer_name,
+                due_date=due_date,
+                days_overdue=(today - due_date).days,
+                amount_minor=r.amount_minor,
+                paid_minor=r.paid_minor,
+                currency=r.currency,
+            )
+        )
     return out
 
 
@@ -119,8 +141,9 @@ def load_customers(
         for c in session.scalars(
             select(Company).options(joinedload(Company.owner)).where(Company.id.in_(chunk))
         ):
-            out[str(c.id)] = Customer(str(c.id), c.name, c.id, None, c.timezone,
-                                      c.dunning_paused, c.owner)
+            out[str(c.id)] = Customer(
+                str(c.id), c.name, c.id, None, c.timezone, c.dunning_paused, c.owner
+            )
     for chunk in _chunks(contact_ids):
         for p in session.scalars(
             select(Contact).options(joinedload(Contact.owner)).where(Contact.id.in_(chunk))
@@ -170,7 +193,8 @@ def billing_address(
         ids.append(customer.contact_id)
     if ids:
         contacts = {
-            c.id: c for c in session.scalars(
+            c.id: c
+            for c in session.scalars(
                 select(Contact).options(selectinload(Contact.emails)).where(Contact.id.in_(ids))
             )
         }
@@ -183,7 +207,8 @@ def billing_address(
         return None
     candidates = []
     for c in session.scalars(
-        select(Contact).options(selectinload(Contact.emails))
+        select(Contact)
+        .options(selectinload(Contact.emails))
         .where(Contact.company_id == customer.company_id)
     ):
         email = _usable(c)

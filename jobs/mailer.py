@@ -62,7 +62,8 @@ def worker_id() -> str:
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8 … minutes after the n-th failed attempt, at most six hours."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    delay: timedelta = BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+    return min(delay, BACKOFF_CAP)
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,9 @@ class Mailer:
     ) -> _Outcome:
         to = fallback.get(row.id) if row.channel == OutboxChannel.SLACK else row.to_addr
         if not to:
-            return _Outcome(row.id, PermanentError(f"no email address for Slack user {row.to_addr}"))
+            return _Outcome(
+                row.id, PermanentError(f"no email address for Slack user {row.to_addr}")
+            )
         try:
             msg = compose(row, sender=self.settings.bot_address, now=now, to=to)
         except (HeaderInjectionError, ValueError) as exc:
@@ -267,7 +270,9 @@ class Mailer:
             for o in outcomes:
                 if o.error is None:
                     continue
-                row = session.scalar(select(OutboxMessage).where(OutboxMessage.id == o.row_id, mine))
+                row = session.scalar(
+                    select(OutboxMessage).where(OutboxMessage.id == o.row_id, mine)
+                )
                 if row is None:
                     continue
                 row.attempts += 1

@@ -117,8 +117,9 @@ def task_reminder(
     """A reminder for one task: an email, or a Slack DM with Done / Snooze buttons."""
     rendered = render("task_reminder", **context)
     if slack_id is None:
-        return _queue(session, "task_reminder", rendered, to=to, dedupe_key=dedupe_key,
-                      due_at=due_at)
+        return _queue(
+            session, "task_reminder", rendered, to=to, dedupe_key=dedupe_key, due_at=due_at
+        )
     task = context["task"]
     line = f":alarm_clock: *Reminder:* {task.title}"
     if context.get("due"):
@@ -131,15 +132,31 @@ def task_reminder(
             "type": "actions",
             "block_id": f"task_reminder_{task.id}",
             "elements": [
-                {"type": "button", "action_id": "task_done", "style": "primary",
-                 "text": {"type": "plain_text", "text": "Done"}, "value": str(task.id)},
-                {"type": "button", "action_id": "task_snooze",
-                 "text": {"type": "plain_text", "text": "Snooze"}, "value": str(task.id)},
+                {
+                    "type": "button",
+                    "action_id": "task_done",
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": "Done"},
+                    "value": str(task.id),
+                },
+                {
+                    "type": "button",
+                    "action_id": "task_snooze",
+                    "text": {"type": "plain_text", "text": "Snooze"},
+                    "value": str(task.id),
+                },
             ],
         },
     ]
-    return queue_slack(session, kind="task_reminder", slack_id=slack_id, dedupe_key=dedupe_key,
-                       due_at=due_at, fallback=rendered, blocks=blocks)
+    return queue_slack(
+        session,
+        kind="task_reminder",
+        slack_id=slack_id,
+        dedupe_key=dedupe_key,
+        due_at=due_at,
+        fallback=rendered,
+        blocks=blocks,
+    )
 
 
 # -- dunning ------------------------------------------------------------------------------
@@ -164,8 +181,9 @@ def dunning_reminder(
 ) -> OutboxMessage | None:
     """The customer's reminder at `level` (1-based) listing every overdue invoice."""
     rendered = render("dunning_reminder", tone=dunning_tone(level, levels), level=level, **context)
-    return _queue(session, f"dunning_{level}", rendered, to=to, dedupe_key=dedupe_key,
-                  due_at=due_at)
+    return _queue(
+        session, f"dunning_{level}", rendered, to=to, dedupe_key=dedupe_key, due_at=due_at
+    )
 
 
 def owner_escalation(
@@ -180,11 +198,18 @@ def owner_escalation(
     """Tells the account owner the final reminder is about to go, a day ahead."""
     rendered = render("owner_escalation", **context)
     if slack_id is None:
-        return _queue(session, "owner_escalation", rendered, to=to, dedupe_key=dedupe_key,
-                      due_at=due_at)
-    return queue_slack(session, kind="owner_escalation", slack_id=slack_id,
-                       dedupe_key=dedupe_key, due_at=due_at, fallback=rendered,
-                       blocks=[_section(f":warning: *{rendered.subject}*\n\n{rendered.text}")])
+        return _queue(
+            session, "owner_escalation", rendered, to=to, dedupe_key=dedupe_key, due_at=due_at
+        )
+    return queue_slack(
+        session,
+        kind="owner_escalation",
+        slack_id=slack_id,
+        dedupe_key=dedupe_key,
+        due_at=due_at,
+        fallback=rendered,
+        blocks=[_section(f":warning: *{rendered.subject}*\n\n{rendered.text}")],
+    )
 
 
 # -- digest -------------------------------------------------------------------------------
@@ -208,9 +233,15 @@ def digest(
     rows = [_queue(session, "digest", rendered, to=to, dedupe_key=dedupe_key, due_at=due_at)]
     if slack_id is not None:
         rows.append(
-            queue_slack(session, kind="digest", slack_id=slack_id,
-                        dedupe_key=f"{dedupe_key}:slack", due_at=due_at, fallback=rendered,
-                        blocks=digest_blocks(rendered))
+            queue_slack(
+                session,
+                kind="digest",
+                slack_id=slack_id,
+                dedupe_key=f"{dedupe_key}:slack",
+                due_at=due_at,
+                fallback=rendered,
+                blocks=digest_blocks(rendered),
+            )
         )
     return [r for r in rows if r is not None]
 

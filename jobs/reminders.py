@@ -32,7 +32,9 @@ def sweep(session: Session, settings: Settings, now: datetime) -> SweepResult:
     rows = session.execute(
         select(Task, User)
         .join(User, Task.assignee_id == User.id)
-        .where(Task.status == TaskStatus.OPEN, when.is_not(None), when <= now, User.active.is_(True))
+        .where(
+            Task.status == TaskStatus.OPEN, when.is_not(None), when <= now, User.active.is_(True)
+        )
         .order_by(Task.id)
     ).all()
     due = [(task, user, task.remind_at or task.due_at) for task, user in rows]

@@ -48,7 +48,7 @@ def record_run(
     if state is None:
         session.add(JobState(name=name, value={"runs": 1, "recent": [entry]}, updated_at=now))
     else:
-        recent = list(state.value.get("recent", []))[-(KEEP - 1):] + [entry]
+        recent = [*list(state.value.get("recent", []))[-(KEEP - 1) :], entry]
         state.value = {"runs": int(state.value.get("runs", 0)) + 1, "recent": recent}
         state.updated_at = now
     session.flush()

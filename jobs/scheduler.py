@@ -53,7 +53,9 @@ class AdvisoryLock:
             return self.check()
         conn = self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
-            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar())
+            got = bool(
+                conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar()
+            )
         except Exception:
             conn.close()
             raise

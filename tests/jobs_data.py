@@ -26,15 +26,25 @@ from store.users import add_user
 
 
 def settings_for(db: Database, tmp_path: Path, **extra: Any) -> Settings:
-    base: dict[str, Any] = {"database_url": db.url, "maildir": str(tmp_path / "maildir"),
-                            "relay_url": None, "slack_bot_token": None, "slack_app_token": None,
-                            "timezone": "UTC"}
+    base: dict[str, Any] = {
+        "database_url": db.url,
+        "maildir": str(tmp_path / "maildir"),
+        "relay_url": None,
+        "slack_bot_token": None,
+        "slack_app_token": None,
+        "timezone": "UTC",
+    }
     return load_settings(**{**base, **extra})
 
 
 def user(s: Session, email: str, name: str, **kw: Any) -> int:
-    u = add_user(s, email=email, name=name, slack_id=kw.pop("slack_id", None),
-                 timezone=kw.pop("timezone", "UTC"))
+    u = add_user(
+        s,
+        email=email,
+        name=name,
+        slack_id=kw.pop("slack_id", None),
+        timezone=kw.pop("timezone", "UTC"),
+    )
     for k, v in kw.items():
         setattr(u, k, v)
     s.flush()
@@ -56,10 +66,15 @@ def contact(s: Session, name: str, email: str, company_id: int | None = None, **
     return c.id
 
 
-def invoice(s: Session, number: str, company_id: int, due: datetime, amount: int,
-            **kw: Any) -> int:
-    inv = Invoice(number=number, company_id=company_id, due_at=due, amount_minor=amount,
-                  currency=kw.pop("currency", "EUR"), **kw)
+def invoice(s: Session, number: str, company_id: int, due: datetime, amount: int, **kw: Any) -> int:
+    inv = Invoice(
+        number=number,
+        company_id=company_id,
+        due_at=due,
+        amount_minor=amount,
+        currency=kw.pop("currency", "EUR"),
+        **kw,
+    )
     s.add(inv)
     s.flush()
     return inv.id
@@ -68,8 +83,15 @@ def invoice(s: Session, number: str, company_id: int, due: datetime, amount: int
 def pay(s: Session, invoice_id: int, amount: int, at: datetime, ref: str) -> None:
     inv = s.get(Invoice, invoice_id)
     assert inv is not None
-    s.add(Payment(invoice_id=invoice_id, amount_minor=amount, currency=inv.currency,
-                  received_at=at, reference=ref))
+    s.add(
+        Payment(
+            invoice_id=invoice_id,
+            amount_minor=amount,
+            currency=inv.currency,
+            received_at=at,
+            reference=ref,
+        )
+    )
     inv.paid_minor += amount
 
 
@@ -80,16 +102,26 @@ def task(s: Session, title: str, assignee_id: int, **kw: Any) -> int:
     return t.id
 
 
-def talk(s: Session, company_id: int, at: datetime, kind: InteractionKind = InteractionKind.CALL,
-         **kw: Any) -> None:
+def talk(
+    s: Session,
+    company_id: int,
+    at: datetime,
+    kind: InteractionKind = InteractionKind.CALL,
+    **kw: Any,
+) -> None:
     s.add(Interaction(kind=kind, occurred_at=at, company_id=company_id, **kw))
     s.flush()
 
 
 def outbox(db: Database, kind_prefix: str = "") -> list[OutboxMessage]:
     with db.read() as s:
-        return list(s.scalars(select(OutboxMessage).where(
-            OutboxMessage.kind.startswith(kind_prefix)).order_by(OutboxMessage.id)))
+        return list(
+            s.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind.startswith(kind_prefix))
+                .order_by(OutboxMessage.id)
+            )
+        )
 
 
 def day(d: date | str) -> date:

@@ -39,8 +39,9 @@ def walk(db: Database, settings: object, start: date, days: int) -> list[tuple[d
 
 
 def test_escalation_goes_level_by_level_once_each_with_the_owner_warned_first(
-    db: Database, tmp_path: Path
+    sqlite_db: Database, tmp_path: Path
 ) -> None:
+    db = sqlite_db
     settings = settings_for(db, tmp_path)
     with db.write() as s:
         ann = user(s, "ann@ourco.com", "Ann Lee")
@@ -65,8 +66,13 @@ def test_escalation_goes_level_by_level_once_each_with_the_owner_warned_first(
     [warning] = outbox(db, "owner_escalation")
     assert warning.to_addr == "ann@ourco.com" and "Acme Inc" in warning.subject
     with db.read() as s:
-        logged = list(s.scalars(select(Interaction).where(
-            Interaction.kind == InteractionKind.REMINDER).order_by(Interaction.id)))
+        logged = list(
+            s.scalars(
+                select(Interaction)
+                .where(Interaction.kind == InteractionKind.REMINDER)
+                .order_by(Interaction.id)
+            )
+        )
     assert [i.source_id for i in logged] == [r.dedupe_key for r in rows]
     assert all(i.company_id is not None for i in logged)
 

@@ -33,17 +33,28 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def settings_for(db: Database, tmp_path: Path, **extra: Any) -> Settings:
-    base: dict[str, Any] = {"database_url": db.url, "maildir": str(tmp_path / "maildir"),
-                            "relay_url": None, "slack_bot_token": None, "slack_app_token": None}
+    base: dict[str, Any] = {
+        "database_url": db.url,
+        "maildir": str(tmp_path / "maildir"),
+        "relay_url": None,
+        "slack_bot_token": None,
+        "slack_app_token": None,
+    }
     return load_settings(**{**base, **extra})
 
 
 def queue(db: Database, now: datetime, key: str = "k1", **kw: Any) -> int:
     with db.write() as s:
-        row = enqueue(s, kind=kw.pop("kind", "test"), dedupe_key=key,
-                      to=kw.pop("to", "Ann Lee <ann@example.com>"),
-                      subject=kw.pop("subject", "Hello Ann"), text=kw.pop("text", "Plain words"),
-                      due_at=kw.pop("due_at", now), **kw)
+        row = enqueue(
+            s,
+            kind=kw.pop("kind", "test"),
+            dedupe_key=key,
+            to=kw.pop("to", "Ann Lee <ann@example.com>"),
+            subject=kw.pop("subject", "Hello Ann"),
+            text=kw.pop("text", "Plain words"),
+            due_at=kw.pop("due_at", now),
+            **kw,
+        )
         assert row is not None
         return row.id
 
@@ -97,8 +108,15 @@ def test_a_reply_keeps_auto_replied_and_its_thread_headers(
     sqlite_db: Database, tmp_path: Path, now: datetime
 ) -> None:
     settings = settings_for(sqlite_db, tmp_path)
-    queue(sqlite_db, now, headers={"Auto-Submitted": "auto-replied", "In-Reply-To": "<a@x>",
-                                   "References": "<z@x> <a@x>"})
+    queue(
+        sqlite_db,
+        now,
+        headers={
+            "Auto-Submitted": "auto-replied",
+            "In-Reply-To": "<a@x>",
+            "References": "<z@x> <a@x>",
+        },
+    )
     deliver(sqlite_db, settings, now)
     [msg] = maildir_messages(tmp_path / "maildir")
     assert msg.get_all("Auto-Submitted") == ["auto-replied"]
@@ -109,12 +127,22 @@ def test_header_injection_is_refused_at_queue_time_and_again_at_send_time(
     sqlite_db: Database, tmp_path: Path, now: datetime
 ) -> None:
     with sqlite_db.write() as s, pytest.raises(HeaderInjectionError):
-        enqueue(s, kind="t", dedupe_key="bad", to="a@example.com", subject="Hi\r\nBcc: x@evil",
-                text="x", due_at=now)
+        enqueue(
+            s,
+            kind="t",
+            dedupe_key="bad",
+            to="a@example.com",
+            subject="Hi\r\nBcc: x@evil",
+            text="x",
+            due_at=now,
+        )
     rid = queue(sqlite_db, now)
     with sqlite_db.write() as s:  # a row tampered with in the database
-        s.execute(update(OutboxMessage).where(OutboxMessage.id == rid)
-                  .values(headers={"X-Note": "ok\nBcc: victim@example.com"}))
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == rid)
+            .values(headers={"X-Note": "ok\nBcc: victim@example.com"})
+        )
     report = deliver(sqlite_db, settings_for(sqlite_db, tmp_path), now)
     assert report.failed == 1
     failed = row(sqlite_db, rid)
@@ -141,7 +169,10 @@ def test_a_relay_451_is_retried_later_and_delivered_once(
         assert len(relay.received) == 1
         sent = row(db, rid)
         assert (sent.status, sent.attempts, sent.sent_at) == (
-            OutboxStatus.SENT, 2, now + timedelta(minutes=1))
+            OutboxStatus.SENT,
+            2,
+            now + timedelta(minutes=1),
+        )
         assert relay.received[0].message["Message-ID"] == sent.message_id
 
 
@@ -172,7 +203,11 @@ def test_one_connection_carries_a_whole_batch(
         assert (report.sent, report.retried) == (4, 1)
         assert relay.handler.connections == 1
         assert sorted(r.rcpt_tos[0] for r in relay.received) == [
-            "p0@example.com", "p2@example.com", "p3@example.com", "p4@example.com"]
+            "p0@example.com",
+            "p2@example.com",
+            "p3@example.com",
+            "p4@example.com",
+        ]
 
 
 def test_an_unreachable_relay_leaves_every_row_for_a_retry(
@@ -190,7 +225,11 @@ def test_an_unreachable_relay_leaves_every_row_for_a_retry(
 def test_relay_urls_are_read_with_tls_and_credentials() -> None:
     plain = RelayConfig.from_url("smtp://mailer:s%40cret@relay.example.com:2525?starttls=1")
     assert (plain.host, plain.port, plain.starttls, plain.implicit_tls) == (
-        "relay.example.com", 2525, True, False)
+        "relay.example.com",
+        2525,
+        True,
+        False,
+    )
     assert (plain.username, plain.password) == ("mailer", "s@cret")
     tls = RelayConfig.from_url("smtps://relay.example.com")
     assert (tls.port, tls.implicit_tls, tls.starttls, tls.username) == (465, True, False, None)
@@ -221,8 +260,17 @@ def test_a_killed_crm_outbox_deliver_is_made_good_by_the_next_run(
         relay.handler.stall = threading.Event()
         env = {**os.environ, "CRM_RELAY_URL": relay.url}
         proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "crm"), "outbox", "deliver", "--now", now.isoformat()],
-            cwd=crm_env, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [
+                str(Path(sys.executable).parent / "crm"),
+                "outbox",
+                "deliver",
+                "--now",
+                now.isoformat(),
+            ],
+            cwd=crm_env,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         try:
             assert relay.handler.data_started.wait(20), proc.communicate(timeout=5)
@@ -241,7 +289,9 @@ def test_a_killed_crm_outbox_deliver_is_made_good_by_the_next_run(
             result = run_crm(capsys, "outbox", "deliver", "--now", later)
             assert result.code == 0, result.err
             assert "delivered 1" in result.out
-            assert run_crm(capsys, "outbox", "deliver", "--now", later).out.startswith("delivered 0")
+            assert run_crm(capsys, "outbox", "deliver", "--now", later).out.startswith(
+                "delivered 0"
+            )
         finally:
             del os.environ["CRM_RELAY_URL"]
         assert len(relay.received) == 1
@@ -259,8 +309,18 @@ def test_outbox_list_json_has_the_documented_fields(
     import json
 
     [item] = json.loads(result.out)
-    assert set(item) == {"id", "kind", "dedupe_key", "to", "subject", "status", "due_at",
-                         "sent_at", "attempts", "last_error"}
+    assert set(item) == {
+        "id",
+        "kind",
+        "dedupe_key",
+        "to",
+        "subject",
+        "status",
+        "due_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    }
     assert (item["status"], item["dedupe_key"], item["sent_at"]) == ("pending", "k1", None)
     assert run_crm(capsys, "outbox", "deliver", "--now", now.isoformat()).code == 0
     assert json.loads(run_crm(capsys, "outbox", "list", "--json").out)[0]["status"] == "sent"
@@ -272,9 +332,17 @@ def test_a_slack_row_without_slack_goes_to_the_members_email(
 ) -> None:
     with sqlite_db.write() as s:
         add_user(s, email="bob@ourco.com", name="Bob", slack_id="U123")
-        enqueue(s, kind="task_reminder", dedupe_key="slack1", to="U123", subject="Reminder: call",
-                text="call Acme", due_at=now, channel=OutboxChannel.SLACK,
-                payload={"channel": "U123", "blocks": []})
+        enqueue(
+            s,
+            kind="task_reminder",
+            dedupe_key="slack1",
+            to="U123",
+            subject="Reminder: call",
+            text="call Acme",
+            due_at=now,
+            channel=OutboxChannel.SLACK,
+            payload={"channel": "U123", "blocks": []},
+        )
     assert deliver(sqlite_db, settings_for(sqlite_db, tmp_path), now).sent == 1
     [msg] = maildir_messages(tmp_path / "maildir")
     assert msg["To"] == "bob@ourco.com" and msg["Subject"] == "Reminder: call"
@@ -296,17 +364,37 @@ def test_a_slack_row_goes_through_the_slack_sender_and_its_errors_count(
 ) -> None:
     with sqlite_db.write() as s:
         for n in range(2):
-            enqueue(s, kind="digest", dedupe_key=f"s{n}", to="U9", subject="s", text="t",
-                    due_at=now, channel=OutboxChannel.SLACK, payload={"blocks": [{"type": "x"}]})
+            enqueue(
+                s,
+                kind="digest",
+                dedupe_key=f"s{n}",
+                to="U9",
+                subject="s",
+                text="t",
+                due_at=now,
+                channel=OutboxChannel.SLACK,
+                payload={"blocks": [{"type": "x"}]},
+            )
     slack = RecordingSlack()
     settings = settings_for(sqlite_db, tmp_path)
     assert deliver(sqlite_db, settings, now, slack=slack).sent == 2
     assert slack.posts[0]["channel"] == "U9" and slack.posts[0]["blocks"] == [{"type": "x"}]
     with sqlite_db.write() as s:
-        enqueue(s, kind="digest", dedupe_key="s9", to="U9", subject="s", text="t", due_at=now,
-                channel=OutboxChannel.SLACK, payload={})
+        enqueue(
+            s,
+            kind="digest",
+            dedupe_key="s9",
+            to="U9",
+            subject="s",
+            text="t",
+            due_at=now,
+            channel=OutboxChannel.SLACK,
+            payload={},
+        )
     report = deliver(sqlite_db, settings, now, slack=RecordingSlack(TransientError("ratelimited")))
     assert report.retried == 1
     with sqlite_db.read() as s:
-        assert s.scalar(select(OutboxMessage.last_error).where(
-            OutboxMessage.dedupe_key == "s9")) == "ratelimited"
+        assert (
+            s.scalar(select(OutboxMessage.last_error).where(OutboxMessage.dedupe_key == "s9"))
+            == "ratelimited"
+        )

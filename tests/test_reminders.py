@@ -17,8 +17,13 @@ def test_each_task_is_reminded_once_at_its_time_and_again_after_a_snooze(
     settings = settings_for(db, tmp_path)
     with db.write() as s:
         ann = user(s, "ann@ourco.com", "Ann Lee", timezone="Europe/Berlin")
-        call = task(s, "Call Acme about the quote", ann, due_at=now + timedelta(hours=3),
-                    remind_at=now + timedelta(hours=1))
+        call = task(
+            s,
+            "Call Acme about the quote",
+            ann,
+            due_at=now + timedelta(hours=3),
+            remind_at=now + timedelta(hours=1),
+        )
         task(s, "Send the contract", ann, due_at=now + timedelta(hours=2))
         task(s, "Done already", ann, due_at=now - timedelta(hours=1), status=TaskStatus.DONE)
         task(s, "No date", ann)
@@ -27,7 +32,9 @@ def test_each_task_is_reminded_once_at_its_time_and_again_after_a_snooze(
     assert reminders.run(db, settings, hour).queued == 1
     assert reminders.run(db, settings, hour + timedelta(minutes=1)).queued == 0
     [first] = outbox(db)
-    assert first.to_addr == "ann@ourco.com" and first.subject == "Reminder: Call Acme about the quote"
+    assert (
+        first.to_addr == "ann@ourco.com" and first.subject == "Reminder: Call Acme about the quote"
+    )
     assert first.dedupe_key == f"reminder:task:{call}:{(now + timedelta(hours=1)).isoformat()}"
     assert "13:00" in first.body_text  # due time in Ann's zone (Berlin, UTC+1)
     assert first.channel == OutboxChannel.EMAIL
@@ -58,5 +65,7 @@ def test_a_slack_user_gets_a_dm_with_done_and_snooze_buttons(
     assert dm.payload is not None and dm.payload["channel"] == "U0BOB"
     buttons = [e for b in dm.payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert {(b["action_id"], b["value"]) for b in buttons} == {
-        ("task_done", str(tid)), ("task_snooze", str(tid))}
+        ("task_done", str(tid)),
+        ("task_snooze", str(tid)),
+    }
     assert mail.channel == OutboxChannel.EMAIL and mail.to_addr == "carol@ourco.com"

@@ -56,7 +56,8 @@ def list_outbox(
     if not rows:
         typer.echo("the outbox is empty")
     for r in rows:
-        line = f"{r['id']:>6} {r['status']:<9} {r['due_at'][:16]} {r['kind']:<16} {r['to']}  {r['subject']}"
+        due = (r["due_at"] or "")[:16]
+        line = f"{r['id']:>6} {r['status']:<9} {due} {r['kind']:<16} {r['to']}  {r['subject']}"
         if r["last_error"]:
             line += f"  [{r['attempts']} attempt(s): {r['last_error']}]"
         typer.echo(line)
@@ -72,6 +73,4 @@ def deliver(
         report = asyncio.run(Mailer(ctx.db, ctx.settings).deliver_due(ctx.now()))
     finally:
         ctx.close()
-    typer.echo(
-        f"delivered {report.sent}, retrying {report.retried}, failed {report.failed}"
-    )
+    typer.echo(f"delivered {report.sent}, retrying {report.retried}, failed {report.failed}")
