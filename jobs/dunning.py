@@ -27,12 +27,12 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from jobs import messages
-from jobs.common import slack_enabled, zone_of
+from jobs.common import existing_keys, slack_enabled, zone_of
 from jobs.dunning_data import (
     CONVERSATIONS,
     Customer,
     OverdueInvoice,
-    billing_address,
+    billing_addresses,
     load_customers,
     overdue_invoices,
     recently_spoken_to,
@@ -40,6 +40,7 @@ from jobs.dunning_data import (
 from jobs.runlog import SweepResult
 from store.db import Database
 from store.models import (
+    Company,
     Interaction,
     InteractionKind,
     Invoice,
@@ -163,6 +164,7 @@ def sweep(session: Session, settings: Settings, now: datetime) -> SweepResult:
     }
     counts: dict[str, int] = defaultdict(int)
     counts["cancelled"] = cancelled
+    todo: list[tuple[Customer, list[OverdueInvoice], _Plan, JobState | None]] = []
     for key, group in groups.items():
         customer = customers.get(key)
         if customer is None or customer.paused:
@@ -173,7 +175,16 @@ def sweep(session: Session, settings: Settings, now: datetime) -> SweepResult:
             continue
         state = states.get(key)
         plan = _Plan(state.value if state else None, group, days, today)
-        outcome = _act(session, settings, now, customer, group, plan, state)
+        if plan.ready(today) or plan.ready(today + timedelta(days=1)):
+            todo.append((customer, group, plan, state))
+        else:
+            counts["waiting"] += 1
+    # everything the reminders need, read in bulk rather than customer by customer
+    addresses = billing_addresses(session, [(c, g) for c, g, _, _ in todo])
+    taken = existing_keys(session, (dedupe_key(c.key, p.next, g) for c, g, p, _ in todo))
+    for customer, group, plan, state in todo:
+        address = addresses.get(customer.key)
+        outcome = _act(session, settings, now, customer, group, plan, state, address, taken)
         counts[outcome] += 1
     queued = counts.get("reminded", 0) + counts.get("owner_warned", 0)
     return SweepResult(JOB, queued=queued, details=dict(counts))
@@ -187,6 +198,8 @@ def _act(
     group: list[OverdueInvoice],
     plan: _Plan,
     state: JobState | None,
+    address: tuple[int, str | None, str] | None,
+    taken: set[str],
 ) -> str:
     today = plan.today
     if plan.is_last and customer.owner is not None and plan.warned_on is None:
@@ -209,13 +222,13 @@ def _act(
         return "waiting"
     if plan.is_last and plan.warned_on is not None and plan.warned_on >= today:
         return "waiting"  # the owner heard today; the customer hears tomorrow
-    address = billing_address(session, customer, group)
     if address is None:
         log.warning("dunning: no email address for customer %s", customer.key)
         return "no_address"
     contact_id, name, email = address
     level = plan.next
-    free = _free_key(session, dedupe_key(customer.key, level, group))
+    base = dedupe_key(customer.key, level, group)
+    free = _free_key(session, base) if base in taken else base
     if free is None:
         return "already_queued"
     key = free
@@ -237,10 +250,10 @@ def _act(
         level=level,
         levels=len(plan.days),
         context=context,
+        payload={"invoices": [i.id for i in group], "level": level},
     )
     if row is None:
         return "already_queued"
-    row.payload = {"invoices": [i.id for i in group], "level": level}
     session.add(
         Interaction(
             kind=InteractionKind.REMINDER,
@@ -321,7 +334,6 @@ def _save(
     else:
         state.value = value
         state.updated_at = now
-    session.flush()
 
 
 def cancel_stale(session: Session, *, now: datetime, today: date, zone: ZoneInfo) -> int:
@@ -338,25 +350,28 @@ def cancel_stale(session: Session, *, now: datetime, today: date, zone: ZoneInfo
             )
         )
     )
+    wanted = sorted({i for r in rows for i in (r.payload or {}).get("invoices", [])})
+    stopped: set[int] = set()
+    for i in range(0, len(wanted), 500):
+        stopped.update(
+            session.scalars(
+                select(Invoice.id)
+                .outerjoin(Company, Invoice.company_id == Company.id)
+                .where(
+                    Invoice.id.in_(wanted[i : i + 500]),
+                    or_(
+                        Invoice.status != InvoiceStatus.OPEN,
+                        Invoice.paid_minor >= Invoice.amount_minor,
+                        Invoice.dunning_paused.is_(True),
+                        Invoice.promised_on >= today,
+                        Company.dunning_paused.is_(True),
+                    ),
+                )
+            )
+        )
     cancelled = 0
     for row in rows:
-        ids = list((row.payload or {}).get("invoices", []))
-        if not ids:
-            continue
-        still = session.scalar(
-            select(Invoice.id)
-            .where(
-                Invoice.id.in_(ids),
-                or_(
-                    Invoice.status != InvoiceStatus.OPEN,
-                    Invoice.paid_minor >= Invoice.amount_minor,
-                    Invoice.dunning_paused.is_(True),
-                    Invoice.promised_on >= today,
-                ),
-            )
-            .limit(1)
-        )
-        if still is None:
+        if not stopped.intersection((row.payload or {}).get("invoices", [])):
             continue
         row.status = OutboxStatus.CANCELLED
         row.last_error = "cancelled before sending: an invoice was paid, voided or paused"

@@ -7,7 +7,8 @@ overdue from the day after its due date).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -184,33 +185,53 @@ def _billing_rank(contact: Contact, email: str) -> tuple[int, int]:
     return (0 if hit else 1, contact.id)
 
 
-def billing_address(
-    session: Session, customer: Customer, invoices: list[OverdueInvoice]
+def billing_addresses(
+    session: Session, todo: Sequence[tuple[Customer, list[OverdueInvoice]]]
+) -> dict[str, tuple[int, str | None, str]]:
+    """Per customer key, (contact id, name, email) to write to.
+
+    An invoice's own contact comes first (the oldest invoice's), then the customer's
+    contact, then the company's contact that looks like billing, else its first.
+    """
+    contact_ids = sorted(
+        {i.contact_id for _, g in todo for i in g if i.contact_id}
+        | {c.contact_id for c, _ in todo if c.contact_id}
+    )
+    company_ids = sorted({c.company_id for c, _ in todo if c.company_id is not None})
+    by_id: dict[int, Contact] = {}
+    by_company: dict[int, list[Contact]] = defaultdict(list)
+    loaded = select(Contact).options(selectinload(Contact.emails))
+    for chunk in _chunks(contact_ids):
+        for c in session.scalars(loaded.where(Contact.id.in_(chunk))):
+            by_id[c.id] = c
+    for chunk in _chunks(company_ids):
+        for c in session.scalars(loaded.where(Contact.company_id.in_(chunk)).order_by(Contact.id)):
+            by_id[c.id] = c
+            by_company[c.company_id or 0].append(c)
+    out = {}
+    for customer, group in todo:
+        found = _address(customer, group, by_id, by_company)
+        if found is not None:
+            out[customer.key] = found
+    return out
+
+
+def _address(
+    customer: Customer,
+    group: list[OverdueInvoice],
+    by_id: Mapping[int, Contact],
+    by_company: Mapping[int, list[Contact]],
 ) -> tuple[int, str | None, str] | None:
-    """(contact id, name, email) to write to: an invoice's contact, else the company's."""
-    ids = [i.contact_id for i in sorted(invoices, key=lambda i: i.due_date) if i.contact_id]
+    ids = [i.contact_id for i in sorted(group, key=lambda i: i.due_date) if i.contact_id]
     if customer.contact_id is not None:
         ids.append(customer.contact_id)
-    if ids:
-        contacts = {
-            c.id: c
-            for c in session.scalars(
-                select(Contact).options(selectinload(Contact.emails)).where(Contact.id.in_(ids))
-            )
-        }
-        for cid in ids:
-            contact = contacts.get(cid)
-            email = _usable(contact) if contact else None
-            if contact is not None and email:
-                return contact.id, contact.name, email
-    if customer.company_id is None:
-        return None
+    for cid in ids:
+        contact = by_id.get(cid)
+        email = _usable(contact) if contact else None
+        if contact is not None and email:
+            return contact.id, contact.name, email
     candidates = []
-    for c in session.scalars(
-        select(Contact)
-        .options(selectinload(Contact.emails))
-        .where(Contact.company_id == customer.company_id)
-    ):
+    for c in by_company.get(customer.company_id or -1, []):
         email = _usable(c)
         if email:
             candidates.append((_billing_rank(c, email), c, email))

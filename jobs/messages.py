@@ -59,6 +59,7 @@ def _queue(
     dedupe_key: str,
     due_at: datetime,
     headers: dict[str, str] | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> OutboxMessage | None:
     return enqueue(
         session,
@@ -70,6 +71,7 @@ def _queue(
         html=rendered.html,
         due_at=due_at,
         headers=headers,
+        payload=payload,
     )
 
 
@@ -178,11 +180,18 @@ def dunning_reminder(
     level: int,
     levels: int,
     context: dict[str, Any],
+    payload: dict[str, Any] | None = None,
 ) -> OutboxMessage | None:
     """The customer's reminder at `level` (1-based) listing every overdue invoice."""
     rendered = render("dunning_reminder", tone=dunning_tone(level, levels), level=level, **context)
     return _queue(
-        session, f"dunning_{level}", rendered, to=to, dedupe_key=dedupe_key, due_at=due_at
+        session,
+        f"dunning_{level}",
+        rendered,
+        to=to,
+        dedupe_key=dedupe_key,
+        due_at=due_at,
+        payload=payload,
     )
 
 
