@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
@@ -56,8 +57,13 @@ def fresh_db(tmp: Path, name: str) -> Database:
 
 
 def settings_for(db: Database, tmp: Path, **extra: Any) -> Settings:
-    base: dict[str, Any] = {"database_url": db.url, "maildir": str(tmp / "maildir"),
-                            "relay_url": None, "slack_bot_token": None, "slack_app_token": None}
+    base: dict[str, Any] = {
+        "database_url": db.url,
+        "maildir": str(tmp / "maildir"),
+        "relay_url": None,
+        "slack_bot_token": None,
+        "slack_app_token": None,
+    }
     return load_settings(**{**base, **extra})
 
 
@@ -68,32 +74,74 @@ def bulk(db: Database, model: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def seed_people(db: Database, users: int) -> None:
-    bulk(db, User, [
-        {"id": i, "email": f"user{i}@ourco.com", "name": f"User {i}", "forward_token": f"t{i}",
-         "timezone": ZONES[i % len(ZONES)], "digest_hour": 0, "role": "member", "active": True}
-        for i in range(1, users + 1)
-    ])
+    bulk(
+        db,
+        User,
+        [
+            {
+                "id": i,
+                "email": f"user{i}@ourco.com",
+                "name": f"User {i}",
+                "forward_token": f"t{i}",
+                "timezone": ZONES[i % len(ZONES)],
+                "role": "member",
+                "active": True,
+                "digest_hour": NOW.astimezone(ZoneInfo(ZONES[i % len(ZONES)])).hour,
+            }
+            for i in range(1, users + 1)
+        ],
+    )
 
 
 def bench_digest(tmp: Path, users: int) -> None:
     db = fresh_db(tmp, "digest.db")
     seed_people(db, users)
-    bulk(db, Company, [
-        {"id": i, "name": f"Customer {i}", "owner_id": i, "lifecycle": "customer",
-         "created_at": NOW - timedelta(days=100), "last_contacted_at": NOW - timedelta(days=i % 60)}
-        for i in range(1, users + 1)
-    ])
-    bulk(db, Task, [
-        {"title": f"Follow up {n}", "assignee_id": 1 + n % users, "status": "open",
-         "priority": "normal", "due_at": NOW + timedelta(hours=(n % 72) - 48)}
-        for n in range(users * 3)
-    ])
-    bulk(db, Invoice, [
-        {"number": f"INV-{n}", "company_id": 1 + n % users, "amount_minor": 10000 + n,
-         "paid_minor": 0, "currency": "EUR", "status": "open", "dunning_paused": False,
-         "due_at": NOW - timedelta(days=n % 120)}
-        for n in range(users * 2)
-    ])
+    bulk(
+        db,
+        Company,
+        [
+            {
+                "id": i,
+                "name": f"Customer {i}",
+                "owner_id": i,
+                "lifecycle": "customer",
+                "created_at": NOW - timedelta(days=100),
+                "last_contacted_at": NOW - timedelta(days=i % 60),
+            }
+            for i in range(1, users + 1)
+        ],
+    )
+    bulk(
+        db,
+        Task,
+        [
+            {
+                "title": f"Follow up {n}",
+                "assignee_id": 1 + n % users,
+                "status": "open",
+                "priority": "normal",
+                "due_at": NOW + timedelta(hours=(n % 72) - 48),
+            }
+            for n in range(users * 3)
+        ],
+    )
+    bulk(
+        db,
+        Invoice,
+        [
+            {
+                "number": f"INV-{n}",
+                "company_id": 1 + n % users,
+                "amount_minor": 10000 + n,
+                "paid_minor": 0,
+                "currency": "EUR",
+                "status": "open",
+                "dunning_paused": False,
+                "due_at": NOW - timedelta(days=n % 120),
+            }
+            for n in range(users * 2)
+        ],
+    )
     settings = settings_for(db, tmp)
     start = time.perf_counter()
     result = digest.run(db, settings, NOW)
@@ -103,34 +151,78 @@ def bench_digest(tmp: Path, users: int) -> None:
     start = time.perf_counter()
     digest.run(db, settings, NOW + timedelta(minutes=1))
     again = time.perf_counter() - start
-    print(f"digest: {result.queued} digests for {users} users rendered and queued in "
-          f"{elapsed:.1f} s ({users / elapsed:.0f}/s; target < 60 s) "
-          f"{'OK' if elapsed < 60 else 'SLOW'}; HTML {len(sample) // 1024} KB each; "
-          f"second sweep {again:.1f} s")
+    print(
+        f"digest: {result.queued} digests for {users} users rendered and queued in "
+        f"{elapsed:.1f} s ({users / elapsed:.0f}/s; target < 60 s) "
+        f"{'OK' if elapsed < 60 else 'SLOW'}; HTML {len(sample) // 1024} KB each; "
+        f"second sweep {again:.1f} s"
+    )
     db.dispose()
 
 
 def bench_dunning(tmp: Path, invoices: int) -> None:
     db = fresh_db(tmp, "dunning.db")
     customers = max(invoices // 10, 1)
-    bulk(db, Company, [{"id": i, "name": f"Customer {i}", "lifecycle": "customer",
-                        "dunning_paused": False} for i in range(1, customers + 1)])
-    bulk(db, Contact, [{"id": i, "name": f"Billing {i}", "company_id": i, "lifecycle": "customer",
-                        "do_not_contact": False, "marketing_consent": False}
-                       for i in range(1, customers + 1)])
-    bulk(db, ContactEmail, [{"contact_id": i, "email": f"billing@c{i}.example", "is_primary": True}
-                            for i in range(1, customers + 1)])
-    bulk(db, Invoice, [
-        {"number": f"INV-{n}", "company_id": 1 + n % customers, "amount_minor": 10000 + n,
-         "paid_minor": (n % 3) * 1000, "currency": "EUR", "status": "open",
-         "dunning_paused": False, "due_at": NOW - timedelta(days=n % 45)}
-        for n in range(invoices)
-    ])
+    bulk(
+        db,
+        Company,
+        [
+            {"id": i, "name": f"Customer {i}", "lifecycle": "customer", "dunning_paused": False}
+            for i in range(1, customers + 1)
+        ],
+    )
+    bulk(
+        db,
+        Contact,
+        [
+            {
+                "id": i,
+                "name": f"Billing {i}",
+                "company_id": i,
+                "lifecycle": "customer",
+                "do_not_contact": False,
+                "marketing_consent": False,
+            }
+            for i in range(1, customers + 1)
+        ],
+    )
+    bulk(
+        db,
+        ContactEmail,
+        [
+            {"contact_id": i, "email": f"billing@c{i}.example", "is_primary": True}
+            for i in range(1, customers + 1)
+        ],
+    )
+    bulk(
+        db,
+        Invoice,
+        [
+            {
+                "number": f"INV-{n}",
+                "company_id": 1 + n % customers,
+                "amount_minor": 10000 + n,
+                "paid_minor": (n % 3) * 1000,
+                "currency": "EUR",
+                "status": "open",
+                "dunning_paused": False,
+                "due_at": NOW - timedelta(days=n % 45),
+            }
+            for n in range(invoices)
+        ],
+    )
     settings = settings_for(db, tmp)
     t0 = time.perf_counter()
     with db.read() as s:  # the bare baseline: just reading the same rows
-        rows = s.execute(select(Invoice.id, Invoice.company_id, Invoice.due_at,
-                                Invoice.amount_minor, Invoice.paid_minor)).all()
+        rows = s.execute(
+            select(
+                Invoice.id,
+                Invoice.company_id,
+                Invoice.due_at,
+                Invoice.amount_minor,
+                Invoice.paid_minor,
+            )
+        ).all()
     bare = time.perf_counter() - t0
     t0 = time.perf_counter()
     result = dunning.run(db, settings, NOW)
@@ -138,9 +230,11 @@ def bench_dunning(tmp: Path, invoices: int) -> None:
     t0 = time.perf_counter()
     again = dunning.run(db, settings, NOW + timedelta(hours=1))
     second = time.perf_counter() - t0
-    print(f"dunning: sweep over {invoices} invoices ({customers} customers) queued "
-          f"{result.queued} reminders in {first:.1f} s; a second sweep queued {again.queued} "
-          f"in {second:.1f} s; bare read of the {len(rows)} invoice rows {bare:.2f} s")
+    print(
+        f"dunning: sweep over {invoices} invoices ({customers} customers) queued "
+        f"{result.queued} reminders in {first:.1f} s; a second sweep queued {again.queued} "
+        f"in {second:.1f} s; bare read of the {len(rows)} invoice rows {bare:.2f} s"
+    )
     db.dispose()
 
 
@@ -174,13 +268,26 @@ def bench_mailer(tmp: Path, count: int) -> None:
         db = fresh_db(tmp, "mailer.db")
         settings = settings_for(db, tmp, relay_url=f"smtp://127.0.0.1:{port}", relay_rate=1e9)
         body = "Hello,\n\n" + "This is a line of a realistic notification.\n" * 30
-        bulk(db, OutboxMessage, [
-            {"kind": "bench", "dedupe_key": f"b{n}", "channel": "email",
-             "to_addr": f"person{n}@example.com", "subject": f"Message {n}", "body_text": body,
-             "body_html": f"<p>{body}</p>", "headers": {}, "status": "pending", "due_at": NOW,
-             "attempts": 0}
-            for n in range(count)
-        ])
+        bulk(
+            db,
+            OutboxMessage,
+            [
+                {
+                    "kind": "bench",
+                    "dedupe_key": f"b{n}",
+                    "channel": "email",
+                    "to_addr": f"person{n}@example.com",
+                    "subject": f"Message {n}",
+                    "body_text": body,
+                    "body_html": f"<p>{body}</p>",
+                    "headers": {},
+                    "status": "pending",
+                    "due_at": NOW,
+                    "attempts": 0,
+                }
+                for n in range(count)
+            ],
+        )
         with db.read() as s:
             rows = list(s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
         messages: list[EmailMessage] = []
@@ -197,9 +304,11 @@ def bench_mailer(tmp: Path, count: int) -> None:
         ours = count / (time.perf_counter() - t0)
         assert report.sent == count, report
         ratio = ours / bare
-        print(f"mailer: {count} messages to an aiosmtpd sink: mailer {ours:.0f} msg/s "
-              f"(claim, compose, send, record), bare smtplib loop {bare:.0f} msg/s: "
-              f"{ratio:.0%} of bare (target >= 80 %) {'OK' if ratio >= 0.8 else 'SLOW'}")
+        print(
+            f"mailer: {count} messages to an aiosmtpd sink: mailer {ours:.0f} msg/s "
+            f"(claim, compose, send, record), bare smtplib loop {bare:.0f} msg/s: "
+            f"{ratio:.0%} of bare (target >= 80 %) {'OK' if ratio >= 0.8 else 'SLOW'}"
+        )
         db.dispose()
     finally:
         sink.terminate()

@@ -29,8 +29,10 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from email.utils import getaddresses
 
 from sqlalchemy import and_, or_, select, update
@@ -176,39 +178,63 @@ class Mailer:
                 return total
 
     async def deliver_batch(self, now: datetime) -> DeliveryReport:
+        """Claim one batch and deliver it.
+
+        Messages are composed in a helper thread while the previous one is on the wire,
+        and outcomes are committed in the background while sending goes on; both keep the
+        one relay connection busy.
+        """
         rows, fallback = await asyncio.to_thread(self.claim, now)
         if not rows:
             return DeliveryReport()
         slack_rows = [r for r in rows if r.channel == OutboxChannel.SLACK and self.slack]
         mail_rows = [r for r in rows if r not in slack_rows]
-        pending: list[_Outcome] = []
-        report = DeliveryReport(claimed=len(rows))
-
-        async def settle(outcome: _Outcome) -> None:
-            nonlocal report, pending
-            pending.append(outcome)
-            if len(pending) >= self.flush_every:
-                report += await asyncio.to_thread(self.record, pending, now)
-                pending = []
-
+        recorder = _Recorder(self, now)
         for row in slack_rows:
-            await settle(await self._post_slack(row))
+            await recorder.add(await self._post_slack(row))
         if mail_rows:
             transport = self.transport_factory()
             try:
                 await transport.open()
             except DeliveryError as exc:
                 for row in mail_rows:
-                    await settle(_Outcome(row.id, exc))
+                    await recorder.add(_Outcome(row.id, exc))
             else:
                 try:
-                    for row in mail_rows:
-                        await settle(await self._send_mail(transport, row, now, fallback))
+                    await self._send_all(transport, mail_rows, now, fallback, recorder)
                 finally:
                     await transport.close()
-        if pending:
-            report += await asyncio.to_thread(self.record, pending, now)
-        return report
+        return DeliveryReport(claimed=len(rows)) + await recorder.finish()
+
+    async def _send_all(
+        self,
+        transport: EmailTransport,
+        rows: list[OutboxMessage],
+        now: datetime,
+        fallback: dict[int, str],
+        recorder: _Recorder,
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compose") as pool:
+            prepared = [
+                loop.run_in_executor(pool, self._prepare, row, now, fallback) for row in rows
+            ]
+            try:
+                for row, future in zip(rows, prepared, strict=True):
+                    ready = await future
+                    if isinstance(ready, _Outcome):
+                        await recorder.add(ready)
+                        continue
+                    msg, recipients = ready
+                    try:
+                        await transport.send(msg, self.settings.bot_address, recipients)
+                    except DeliveryError as exc:
+                        await recorder.add(_Outcome(row.id, exc))
+                    else:
+                        await recorder.add(_Outcome(row.id))
+            finally:
+                for future in prepared:
+                    future.cancel()
 
     async def _post_slack(self, row: OutboxMessage) -> _Outcome:
         assert self.slack is not None
@@ -221,9 +247,10 @@ class Mailer:
             return _Outcome(row.id, exc)
         return _Outcome(row.id)
 
-    async def _send_mail(
-        self, transport: EmailTransport, row: OutboxMessage, now: datetime, fallback: dict[int, str]
-    ) -> _Outcome:
+    def _prepare(
+        self, row: OutboxMessage, now: datetime, fallback: dict[int, str]
+    ) -> tuple[EmailMessage, list[str]] | _Outcome:
+        """The message and its envelope recipients, or the reason it cannot be sent."""
         to = fallback.get(row.id) if row.channel == OutboxChannel.SLACK else row.to_addr
         if not to:
             return _Outcome(
@@ -236,11 +263,7 @@ class Mailer:
         recipients = [addr for _, addr in getaddresses([to]) if addr]
         if not recipients:
             return _Outcome(row.id, PermanentError(f"no recipient address in {to!r}"))
-        try:
-            await transport.send(msg, self.settings.bot_address, recipients)
-        except DeliveryError as exc:
-            return _Outcome(row.id, exc)
-        return _Outcome(row.id)
+        return msg, recipients
 
     # -- recording ------------------------------------------------------------------------
 
@@ -288,3 +311,36 @@ class Mailer:
                     failed += 1
                     log.warning("outbox %s failed: %s", row.id, o.error)
         return DeliveryReport(sent=sent, retried=retried, failed=failed)
+
+
+class _Recorder:
+    """Commits outcomes every `flush_every` messages, one commit at a time, off the loop."""
+
+    def __init__(self, mailer: Mailer, now: datetime) -> None:
+        self.mailer = mailer
+        self.now = now
+        self.pending: list[_Outcome] = []
+        self.running: asyncio.Task[DeliveryReport] | None = None
+        self.report = DeliveryReport()
+
+    async def add(self, outcome: _Outcome) -> None:
+        self.pending.append(outcome)
+        if len(self.pending) >= self.mailer.flush_every:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        if self.running is not None:
+            self.report += await self.running
+            self.running = None
+        if self.pending:
+            batch, self.pending = self.pending, []
+            self.running = asyncio.create_task(
+                asyncio.to_thread(self.mailer.record, batch, self.now)
+            )
+
+    async def finish(self) -> DeliveryReport:
+        await self._flush()
+        if self.running is not None:
+            self.report += await self.running
+            self.running = None
+        return self.report

@@ -138,6 +138,8 @@ class JobsComponent:
         )
 
     async def start(self) -> None:
+        # a line per tick would drown the log; our own jobs log what they did
+        logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._add("mailer", self._deliver, self.settings.mailer_interval)
         if self.schedule:

@@ -273,7 +273,7 @@ def test_a_killed_crm_outbox_deliver_is_made_good_by_the_next_run(
             stderr=subprocess.PIPE,
         )
         try:
-            assert relay.handler.data_started.wait(20), proc.communicate(timeout=5)
+            assert relay.handler.data_started.wait(90), proc.communicate(timeout=5)
             assert row(db, rid).status == OutboxStatus.SENDING
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
