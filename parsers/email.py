@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from parsers import peers
 from parsers.forwards import split_forward
 from parsers.mime import DecodedMessage, read_message
+from parsers.peers import Pipeline
 from parsers.quotes import new_text
 from parsers.types import (
     Address,
@@ -38,9 +39,13 @@ def parse_email(
     now: datetime,
     tz: str | ZoneInfo,
     default_region: str = "US",
-    nlp: Any = None,
+    nlp: Pipeline | None = None,
 ) -> ParsedEmail:
-    """Understand one email. Raises `ParseError` only when `raw` is not an email at all."""
+    """Understand one email. Raises `ParseError` only when `raw` is not an email at all.
+
+    `nlp` is the entity pipeline built once by the caller's composition root (for example
+    with a statistical model); by default the cached rule-based one of the language is used.
+    """
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     msg = read_message(raw)
     own_domain = _domain(msg.sender.email) if msg.sender else None
@@ -56,7 +61,7 @@ def parse_email(
         *peers.commands_to_tasks(commands, now=now, tz=zone, language=own_language),
         *peers.extract_tasks(free_text, now=now, tz=zone, language=own_language),
     )
-    entity_texts = [own_clean, forwarded.body if forwarded is not None else ""]
+    entity_texts = [t for t in (own_clean, forwarded.body if forwarded else "") if t.strip()]
     pipeline = nlp if nlp is not None else peers.pipeline(language)
     return ParsedEmail(
         message_id=msg.message_id,
@@ -66,10 +71,10 @@ def parse_email(
         language=language,
         note=(own_clean or None) if forwarded is not None else None,
         forwarded=forwarded,
-        contacts=_contacts(msg, forwarded, default_region),
+        contacts=_contacts(msg, forwarded, body, default_region),
         tasks=tuple(_unique(tasks, key=lambda t: (t.title.lower(), t.due))),
-        references=tuple(_unique(_each(pipeline, "references", entity_texts))),
-        amounts=tuple(_unique(_each(pipeline, "amounts", entity_texts))),
+        references=tuple(_unique(r for t in entity_texts for r in pipeline.references(t))),
+        amounts=tuple(_unique(a for t in entity_texts for a in pipeline.amounts(t))),
         to=msg.to,
         cc=msg.cc,
         in_reply_to=msg.in_reply_to,
@@ -122,7 +127,7 @@ def _as_forwarded(inner: DecodedMessage) -> Forwarded:
 
 
 def _contacts(
-    msg: DecodedMessage, forwarded: Forwarded | None, region: str
+    msg: DecodedMessage, forwarded: Forwarded | None, body: str, region: str
 ) -> tuple[ContactCandidate, ...]:
     """The forwarded original's sender first (enriched by its signature), then the rest."""
     own = msg.sender.email.lower() if msg.sender else ""
@@ -139,7 +144,7 @@ def _contacts(
     else:
         people.extend(
             peers.extract_signatures(
-                new_text(msg.text),
+                body,
                 sender_email=msg.sender.email if msg.sender else None,
                 sender_name=msg.sender.name if msg.sender else None,
                 default_region=region,
@@ -201,16 +206,6 @@ def _fill(base: ContactCandidate, extra: ContactCandidate) -> ContactCandidate:
         address=base.address or extra.address,
         source=base.source,
     )
-
-
-def _each(pipeline: Any, method: str, texts: Iterable[str]) -> list[Any]:
-    found: list[Any] = []
-    if pipeline is None:
-        return found
-    for text in texts:
-        if text and text.strip():
-            found.extend(getattr(pipeline, method)(text))
-    return found
 
 
 def _unique(items: Iterable[Any], key: Any = None) -> list[Any]:
