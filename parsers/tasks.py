@@ -51,6 +51,11 @@ _TRIGGERS = re.compile(
     re.IGNORECASE,
 )
 _CJK_TRIGGERS = re.compile(r"提醒我|提醒一下|记得|別忘了|别忘了|เตือน(?:ฉัน|ผม)?(?:ให้)?|อย่าลืม")
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|hej|hejsan|hallo|hola|bonjour|ciao|привет|здравствуйте|"
+    r"добрый\s+день|你好|您好|สวัสดี(?:ครับ|ค่ะ)?)(?:\s+[^\W\d_][\w.-]*){0,2}\s*[,!:：，]\s*",
+    re.IGNORECASE,
+)
 _POLITE = re.compile(
     r"^\s*(?:(?:also|and|then|und|dann|auch|också|även|och|sedan|а|и|также|ещё|还要|另外|"
     r"แล้วก็)\s+)*(?:please|pls|plz|kindly|can\s+you|could\s+you|bitte|snälla|пожалуйста|"
@@ -111,7 +116,7 @@ def task_title(sentence: str, match: DateMatch | None, language: str | None) -> 
     text = sentence
     for start, end in sorted(match.spans if match else (), reverse=True):
         text = text[:start] + " " + text[end:]
-    text = _POLITE.sub("", text)
+    text = _POLITE.sub("", _GREETING.sub("", text))
     triggered = False
     trig = _TRIGGERS.match(text)
     if trig and trig.end() > trig.start():

@@ -121,3 +121,11 @@ def test_time_already_past_today_moves_to_tomorrow() -> None:
 def test_due_is_in_the_users_zone() -> None:
     tasks = extract_tasks("call Ken tomorrow at 9", now=NOW, tz="Asia/Tokyo", language="en")
     assert tasks[0].due is not None and tasks[0].due.isoformat() == "2026-11-24T09:00:00+09:00"
+
+
+def test_greeting_and_polite_words_before_the_action() -> None:
+    note = "Hi Bob, can you call him tomorrow at 3pm? Remind me to chase INV-2026-0031 next Friday."
+    tasks = extract_tasks(note, now=NOW, tz=TZ, language="en")
+    assert [(t.title, t.due.isoformat()[:16] if t.due else None) for t in tasks] == [
+        ("Call him", "2026-11-24T15:00"), ("Chase INV-2026-0031", "2026-11-27T09:00"),
+    ]
