@@ -75,7 +75,7 @@ _DISCLAIMER_HINTS = (
 _CONTACT_HINT = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\+?\d[\d\s()./-]{6,24}\d", re.IGNORECASE
 )
-_DIGITS3 = re.compile(r"\d{3}")
+_PHONE_LIKE = re.compile(r"\+?\(?\d[\d\s()./-]{6,24}\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()|,]+|\b[\w-]+\.(?:com|de|se|co\.uk|io|net|org|"
                   r"fr|ch|at|nl|dk|no|fi|ru|cn|th|pl|cz|it|es)\b(?:/[^\s<>()|,]*)?",
@@ -247,6 +247,11 @@ def _columns(lines: list[str]) -> list[list[str]] | None:
     return [left, right]
 
 
+def _is_phone_line(line: str) -> bool:
+    m = _PHONE_LIKE.search(line)
+    return m is not None and sum(c.isdigit() for c in m.group(0)) >= 7
+
+
 def _site(url: str) -> str:
     """'https://www.acme.com/' -> 'acme.com' (paths kept)."""
     return re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE).rstrip("./")
@@ -266,7 +271,7 @@ def _read_line(person: _Person, line: str, shared: _Person) -> None:
         if not line:
             return
     url = _URL.search(line) if "." in line else None
-    if url is None and _DIGITS3.search(line) and _CONTACT_HINT.search(line):
+    if url is None and _is_phone_line(line):
         if not _FAX.search(line):
             person.phones.append(_LABEL.sub("", line))
         return
