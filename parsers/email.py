@@ -131,6 +131,7 @@ def _contacts(
 ) -> tuple[ContactCandidate, ...]:
     """The forwarded original's sender first (enriched by its signature), then the rest."""
     own = msg.sender.email.lower() if msg.sender else ""
+    own_name = _name_key(msg.sender.name) if msg.sender and msg.sender.name else None
     people: list[ContactCandidate] = []
     if forwarded is not None:
         sender = forwarded.sender
@@ -155,8 +156,10 @@ def _contacts(
     kept: dict[str, ContactCandidate] = {}
     for person in people:
         email = (person.email or "").lower()
-        if email and email == own:
-            continue
+        if (email and email == own) or (
+            not email and own_name and person.name and _name_key(person.name) == own_name
+        ):
+            continue  # the forwarder is not their own customer
         key = email or f"name:{(person.name or '').lower()}"
         if key in kept:
             kept[key] = _fill(kept[key], person)
