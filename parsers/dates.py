@@ -59,8 +59,9 @@ _NUMBERS = {
 _NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(map(re.escape, _NUMBERS), key=len, reverse=True)) + ")"
 
 _WEEKDAYS: dict[str, Sequence[str]] = {
-    "en": ("monday|mon", "tuesday|tues|tue", "wednesday|wed", "thursday|thurs|thur|thu",
-           "friday|fri", "saturday", "sunday"),
+    # Abbreviations only capitalised: "mon ami" and "le tue" are not weekdays.
+    "en": ("monday|(?-i:Mon)", "tuesday|(?-i:Tues|Tue)", "wednesday|(?-i:Wed)",
+           "thursday|(?-i:Thurs|Thur|Thu)", "friday|(?-i:Fri)", "saturday", "sunday"),
     "sv": ("måndag(?:en)?", "tisdag(?:en)?", "onsdag(?:en)?", "torsdag(?:en)?", "fredag(?:en)?",
            "lördag(?:en)?", "söndag(?:en)?"),
     "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag|sonnabend",
@@ -372,9 +373,10 @@ def _find_time(text: str, lang: str, taken: tuple[int, int]) -> tuple[time, tupl
 
 
 def _languages(language: str | None) -> list[str]:
+    """Our rules for the language plus English; every rule set when it is unknown."""
     if language in _RULES:
         return [language] if language == "en" else [language, "en"]
-    return list(_RULES)
+    return list(_RULES) if language is None else ["en"]
 
 
 def _find_day(text: str, languages: list[str], today: date) -> tuple[date, tuple[int, int]] | None:

@@ -100,13 +100,19 @@ _EDGE_WORDS = re.compile(
 )
 
 
+_SEPARABLE_ZU = re.compile(
+    r"\b(an|auf|ab|aus|ein|mit|nach|vor|zurück|weiter|fest|durch|her|hin|bereit|um)zu(\w+en)$"
+)
+
+
 def _clean_title(phrase: str, language: str | None) -> str:
     title = re.sub(r"\s{2,}", " ", phrase)
     for _ in range(3):
         title = _EDGE_WORDS.sub("", title.strip())
     title = re.sub(r"^\s*(?:daran|dass)\s+", "", title, flags=re.IGNORECASE)
-    if language == "de":
-        title = re.sub(r"\bzu\s+(\w+)$", r"\1", title)
+    if language in ("de", None):  # "das Angebot zu schicken", "Bob anzurufen": infinitive
+        title = re.sub(r"\bzu\s+(\w+en)$", r"\1", title)
+        title = _SEPARABLE_ZU.sub(r"\1\2", title)
     title = title.strip(" ,.;:!?。！？")
     return title[:1].upper() + title[1:] if title else title
 
