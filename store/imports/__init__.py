@@ -1,0 +1,1 @@
+"""Reading other systems' files and databases into the store."""
