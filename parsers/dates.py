@@ -14,6 +14,8 @@ Readings (business conventions, the same in every language):
   Freitag") is that day of next calendar week (weeks start on Monday); "next week" alone is
   next Monday;
 - "in 2 weeks" / "om 2 veckor" / "через 2 недели" / "两周后" / "อีก 2 สัปดาห์" count from today;
+- "end of day"/"EOD" is today 17:00; "end of the week" this week's Friday (next week's
+  once it has passed); "end of the month" its last day;
 - the time is 09:00 unless given: "morning" 09:00, "afternoon" 14:00, "evening" 18:00,
   "at 3"/"at 3pm"/"kl 15"/"um 15 Uhr"/"в 15:00"/"下午3点"/"บ่าย 3 โมง"; an hour from 1 to 7
   without am/pm is taken as afternoon ("call at 3" means 15:00 in business hours).
@@ -140,6 +142,16 @@ def _nextweek_day(m: re.Match[str], today: date) -> date:
     return _next_week(today, _weekday_of(m))
 
 
+def _end_of_week(_m: re.Match[str], today: date) -> date:
+    """This week's Friday; once it has passed, next week's."""
+    return _this_week(today, 4)
+
+
+def _end_of_month(_m: re.Match[str], today: date) -> date:
+    first_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first_next - timedelta(days=1)
+
+
 def _next_monday(_m: re.Match[str], today: date) -> date:
     return _next_week(today)
 
@@ -169,7 +181,12 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
         "en": [
             (r"\b(?:the\s+)?day\s+after\s+tomorrow\b", _offset(2)),
             (r"\b(?:tomorrow|tmrw|tmr)\b", _offset(1)),
-            (r"\b(?:today|tonight|later\s+today|end\s+of\s+(?:the\s+)?day|eod)\b", _offset(0)),
+            (r"\b(?:today|tonight|later\s+today|(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?day|"
+             r"(?:by\s+)?eod|(?:by\s+)?cob)\b", _offset(0)),
+            (r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b|\b(?:by\s+)?eow\b",
+             _end_of_week),
+            (r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the|this)\s+month\b|\b(?:by\s+)?eom\b",
+             _end_of_month),
             (rf"\b(?:on\s+|by\s+)?(?:{wd})\.?\s+(?:of\s+)?next\s+week\b", _nextweek_day),
             (rf"\bnext\s+week\s+(?:on\s+)?(?:{wd})\b", _nextweek_day),
             (rf"\bthis\s+(?:coming\s+)?(?:{wd})\b", _this),
@@ -182,6 +199,8 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
             (r"\b(?:i\s+)?övermorgon\b", _offset(2)),
             (r"\b(?:i\s*morgon|imorgon)(?:\s+bitti)?\b", _offset(1)),
             (r"\b(?:i\s*dag|idag|i\s*kväll|ikväll)\b", _offset(0)),
+            (r"\b(?:i\s+slutet\s+av\s+veckan|veckans\s+slut)\b", _end_of_week),
+            (r"\b(?:i\s+slutet\s+av\s+månaden|månadens\s+slut)\b", _end_of_month),
             (rf"\b(?:på\s+)?(?:{wd})\s+nästa\s+vecka\b", _nextweek_day),
             (rf"\bnästa\s+vecka\s+(?:på\s+)?(?:{wd})\b", _nextweek_day),
             (rf"\b(?:(?:nästa|kommande|på|till|senast|innan|före)\s+)*(?:{wd})\b", _strict),
@@ -193,6 +212,8 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
             (r"\bübermorgen\b", _offset(2)),
             (r"(?<!\bam )(?<!\bguten )(?<!\bheute )(?<!\bjeden )\bmorgen\b", _offset(1)),
             (r"\b(?:heute|heut)(?:\s+abend|\s+nachmittag)?\b", _offset(0)),
+            (r"\b(?:bis\s+)?(?:zum\s+)?(?:ende\s+der\s+woche|wochenende)\b", _end_of_week),
+            (r"\b(?:bis\s+)?(?:zum\s+)?(?:ende\s+des\s+monats|monatsende)\b", _end_of_month),
             (rf"\b(?:am\s+)?(?:{wd})\s+nächste[rn]?\s+woche\b", _nextweek_day),
             (rf"\bnächste\s+woche\s+(?:am\s+)?(?:{wd})\b", _nextweek_day),
             (rf"\b(?:diese[nm]?\s+)(?:{wd})\b", _this),
@@ -206,6 +227,8 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
             (r"\bпослезавтра\b", _offset(2)),
             (r"\bзавтра\b", _offset(1)),
             (r"\bсегодня\b", _offset(0)),
+            (r"\b(?:до\s+)?(?:в\s+)?конц[еау]\s+недели\b", _end_of_week),
+            (r"\b(?:до\s+)?(?:в\s+)?конц[еау]\s+месяца\b", _end_of_month),
             (rf"(?:\b(?:в|во|до|к)\s+)?(?:{wd})\s+на\s+следующей\s+неделе\b", _nextweek_day),
             (rf"\bна\s+следующей\s+неделе\s+(?:(?:в|во)\s+)?(?:{wd})\b", _nextweek_day),
             (rf"(?:\b(?:в|во)\s+)?(?:эт[оуи][тй]?)\s+(?:{wd})\b", _this),
@@ -249,8 +272,8 @@ _RULES = {lang: _rules(lang) for lang in _WEEKDAYS}
 # Words without which no rule of a language can match: one cheap search skips the
 # rules for the many sentences that hold no date at all.
 _HINT_WORDS = {
-    "en": r"tom|tmr|today|tonight|eod|end\s+of|mon|tue|wed|thu|fri|sat|sun|week|day|month|"
-          r"morning|afternoon|evening|noon|lunch|[ap]\.?m\b",
+    "en": r"tom|tmr|today|tonight|eod|eow|eom|cob|end\s+of|mon|tue|wed|thu|fri|sat|sun|week|day|"
+          r"month|morning|afternoon|evening|noon|lunch|[ap]\.?m\b",
     "sv": r"morgon|dag|kväll|veck|månad|förmiddag|eftermiddag|bitti|kl",
     "de": r"morgen|heut|tag|woche|monat|vormittag|nachmittag|abend|mittag|früh|uhr|um\s",
     "ru": r"завтра|сегодня|понедельник|вторник|сред|четверг|пятниц|суббот|воскресен|недел|"
@@ -391,6 +414,10 @@ def _find_day(text: str, languages: list[str], today: date) -> tuple[date, tuple
     return (best[1], best[2]) if best else None
 
 
+_EVENING_DAY = re.compile(r"tonight|ikväll|i kväll|heute abend|今晚|คืนนี้", re.IGNORECASE)
+_CLOSE_OF_DAY = re.compile(r"end\s+of\s+(?:the\s+)?day|\beod\b|\bcob\b", re.IGNORECASE)
+
+
 def find_date(
     text: str, *, now: datetime, tz: str | ZoneInfo, language: str | None
 ) -> DateMatch | None:
@@ -416,9 +443,11 @@ def find_date(
         if due <= local_now:
             due += timedelta(days=1)
         return DateMatch(due=due, spans=(at[1],))
-    if at is None and re.search(r"tonight|ikväll|i kväll|heute abend|今晚|คืนนี้", text[
-            found[1][0]:found[1][1]], re.IGNORECASE):
+    said = text[found[1][0] : found[1][1]]
+    if at is None and _EVENING_DAY.search(said):
         clock = time(_PARTS["evening"], 0)
+    elif at is None and _CLOSE_OF_DAY.search(said):
+        clock = time(17, 0)
     due = datetime.combine(found[0], clock, tzinfo=zone)
     spans = (found[1], at[1]) if at else (found[1],)
     return DateMatch(due=due, spans=tuple(sorted(spans)))

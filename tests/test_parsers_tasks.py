@@ -129,3 +129,19 @@ def test_greeting_and_polite_words_before_the_action() -> None:
     assert [(t.title, t.due.isoformat()[:16] if t.due else None) for t in tasks] == [
         ("Call him", "2026-11-24T15:00"), ("Chase INV-2026-0031", "2026-11-27T09:00"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "due"),
+    [
+        ("en", "send the invoice by end of day", "2026-11-23T17:00"),
+        ("en", "send the invoice by the end of the week", "2026-11-27T09:00"),
+        ("en", "send the invoice by end of the month", "2026-11-30T09:00"),
+        ("de", "Rechnung bis Ende der Woche schicken", "2026-11-27T09:00"),
+        ("sv", "skicka fakturan i slutet av månaden", "2026-11-30T09:00"),
+        ("ru", "отправить счёт до конца недели", "2026-11-27T09:00"),
+    ],
+)
+def test_end_of_day_week_month(lang: str, text: str, due: str) -> None:
+    [task] = extract_tasks(text, now=NOW, tz=TZ, language=lang)
+    assert task.due is not None and task.due.isoformat()[:16] == due
