@@ -64,8 +64,10 @@ _WEEKDAYS: dict[str, Sequence[str]] = {
     # Abbreviations only capitalised: "mon ami" and "le tue" are not weekdays.
     "en": ("monday|(?-i:Mon)", "tuesday|(?-i:Tues|Tue)", "wednesday|(?-i:Wed)",
            "thursday|(?-i:Thurs|Thur|Thu)", "friday|(?-i:Fri)", "saturday", "sunday"),
-    "sv": ("måndag(?:en)?", "tisdag(?:en)?", "onsdag(?:en)?", "torsdag(?:en)?", "fredag(?:en)?",
-           "lördag(?:en)?", "söndag(?:en)?"),
+    # Swedish, with the Danish/Norwegian spellings (same rules serve da and no).
+    "sv": ("(?:måndag|mandag)(?:en)?", "(?:tisdag|tirsdag)(?:en)?", "onsdag(?:en)?",
+           "torsdag(?:en)?", "fredag(?:en)?", "(?:lördag|lørdag)(?:en)?",
+           "(?:söndag|søndag)(?:en)?"),
     "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag|sonnabend",
            "sonntag"),
     "ru": ("понедельник[аеу]?", "вторник[аеу]?", "сред[аыуе]", "четверг[аеу]?", "пятниц[аыуе]",
@@ -104,8 +106,9 @@ def _count(m: re.Match[str]) -> int:
     return int(raw) if raw.isdigit() else _NUMBERS.get(raw, 1)
 
 
-_WEEK_UNITS = ("week", "veck", "woche", "недел", "周", "星期", "礼拜", "สัปดาห์", "อาทิตย์")
-_MONTH_UNITS = ("month", "månad", "monat", "месяц", "月", "เดือน")
+_WEEK_UNITS = ("week", "veck", "uge", "uke", "woche", "недел", "周", "星期", "礼拜", "สัปดาห์",
+               "อาทิตย์")
+_MONTH_UNITS = ("month", "månad", "måned", "monat", "месяц", "月", "เดือน")
 
 
 def _span_days(m: re.Match[str], today: date) -> date:
@@ -175,6 +178,10 @@ def _dotted(m: re.Match[str], today: date) -> date | None:
         return None
 
 
+_NEXT_SV = r"(?:nästa|næste|neste)"
+_WEEK_SV = r"(?:vecka|uge|uke)"
+
+
 def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
     wd = _weekday_alt(lang)
     table: dict[str, list[tuple[str, DayFn]]] = {
@@ -196,17 +203,18 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
             (r"\bnext\s+week\b", _next_monday),
         ],
         "sv": [
-            (r"\b(?:i\s+)?övermorgon\b", _offset(2)),
-            (r"\b(?:i\s*morgon|imorgon)(?:\s+bitti)?\b", _offset(1)),
-            (r"\b(?:i\s*dag|idag|i\s*kväll|ikväll)\b", _offset(0)),
+            (r"\b(?:i\s+)?(?:övermorgon|overmorgen)\b", _offset(2)),
+            (r"\b(?:i\s*morgon|imorgon|i\s*morgen|imorgen)(?:\s+bitti|\s+tidlig)?\b", _offset(1)),
+            (r"\b(?:i\s*dag|idag|i\s*kväll|ikväll|i\s*aften)\b", _offset(0)),
             (r"\b(?:i\s+slutet\s+av\s+veckan|veckans\s+slut)\b", _end_of_week),
             (r"\b(?:i\s+slutet\s+av\s+månaden|månadens\s+slut)\b", _end_of_month),
-            (rf"\b(?:på\s+)?(?:{wd})\s+nästa\s+vecka\b", _nextweek_day),
-            (rf"\bnästa\s+vecka\s+(?:på\s+)?(?:{wd})\b", _nextweek_day),
-            (rf"\b(?:(?:nästa|kommande|på|till|senast|innan|före)\s+)*(?:{wd})\b", _strict),
-            (rf"\b(?:om|inom)\s+{_NUM}\s+(?P<unit>dag(?:ar)?|veck(?:a|or)|månad(?:er)?)\b",
-             _span_days),
-            (r"\bnästa\s+vecka\b", _next_monday),
+            (rf"\b(?:på\s+)?(?:{wd})\s+{_NEXT_SV}\s+{_WEEK_SV}\b", _nextweek_day),
+            (rf"\b{_NEXT_SV}\s+{_WEEK_SV}\s+(?:på\s+)?(?:{wd})\b", _nextweek_day),
+            (rf"\b(?:(?:{_NEXT_SV}|kommande|på|till|senast|innan|före|inden)\s+)*(?:{wd})\b",
+             _strict),
+            (rf"\b(?:om|inom|inden\s+for)\s+{_NUM}\s+(?P<unit>dag(?:ar|e)?|veck(?:a|or)|"
+             r"uger?|uker?|månad(?:er)?|måneder?)\b", _span_days),
+            (rf"\b{_NEXT_SV}\s+{_WEEK_SV}\b", _next_monday),
         ],
         "de": [
             (r"\bübermorgen\b", _offset(2)),
@@ -274,7 +282,7 @@ _RULES = {lang: _rules(lang) for lang in _WEEKDAYS}
 _HINT_WORDS = {
     "en": r"tom|tmr|today|tonight|eod|eow|eom|cob|end\s+of|mon|tue|wed|thu|fri|sat|sun|week|day|"
           r"month|morning|afternoon|evening|noon|lunch|[ap]\.?m\b",
-    "sv": r"morgon|dag|kväll|veck|månad|förmiddag|eftermiddag|bitti|kl",
+    "sv": r"morg[oe]n|dag|kväll|aften|veck|uge|uke|måna?d|förmiddag|eftermiddag|bitti|kl",
     "de": r"morgen|heut|tag|woche|monat|vormittag|nachmittag|abend|mittag|früh|uhr|um\s",
     "ru": r"завтра|сегодня|понедельник|вторник|сред|четверг|пятниц|суббот|воскресен|недел|"
           r"месяц|д[еня]|утром|дн[её]м|вечером|\bв\s",
@@ -395,11 +403,18 @@ def _find_time(text: str, lang: str, taken: tuple[int, int]) -> tuple[time, tupl
     return None
 
 
+# Close neighbours share most date words ("på fredag", "i morgen", "завтра").
+_NEIGHBOURS = {"da": "sv", "no": "sv", "nb": "sv", "nn": "sv", "uk": "ru", "nl": "de"}
+
+
 def _languages(language: str | None) -> list[str]:
-    """Our rules for the language plus English; every rule set when it is unknown."""
+    """Our rules for the language (or its neighbour) plus English; all when it is unknown."""
+    if language is None:
+        return list(_RULES)
+    language = _NEIGHBOURS.get(language, language)
     if language in _RULES:
         return [language] if language == "en" else [language, "en"]
-    return list(_RULES) if language is None else ["en"]
+    return ["en"]
 
 
 def _find_day(text: str, languages: list[str], today: date) -> tuple[date, tuple[int, int]] | None:

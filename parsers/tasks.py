@@ -43,6 +43,8 @@ _TRIGGERS = re.compile(
     r"i'?ll\s+|i\s+will\s+|let'?s\s+|need\s+to\s+|must\s+|"
     r"påminn\s+mig\s+(?:om\s+)?(?:att\s+)?|glöm\s+inte\s+(?:att\s+)?|kom\s+ihåg\s+(?:att\s+)?|"
     r"jag\s+(?:ska|måste)\s+|vi\s+(?:ska|måste)\s+|"
+    r"husk\s+(?:at\s+|å\s+)?|påmind\s+mig\s+om\s+(?:at\s+)?|minn\s+meg\s+på\s+(?:å\s+)?|"
+    r"(?:glem\s+ikke|ikke\s+glem)\s+(?:at\s+|å\s+)?|"
     r"erinnere?\s+mich\s*,?\s*(?:daran\s*,?\s*)?(?:dass\s+)?|nicht\s+vergessen\s*:?\s*|"
     r"ich\s+(?:muss|soll|werde)\s+|wir\s+(?:müssen|sollen)\s+|"
     r"напомн(?:и|ите)\s*(?:мне\s*)?(?:,?\s*что\s+нужно\s+|о\s+том,?\s*что\s+нужно\s+)?|"
@@ -68,7 +70,7 @@ _VERBS = re.compile(
     r"update|order|ship|deliver|finish|renew|invoice|quote|text|get\s+back|talk|discuss|"
     r"arrange|organi[sz]e|set\s+up|draft|share|forward|chase|ping|touch\s+base|"
     r"skicka|ring|ringa|följ|följa|maila|mejla|boka|kontrollera|kolla|betala|förbered|"
-    r"träffa|fakturera|svara|skriv|påminn|"
+    r"träffa|fakturera|svara|skriv|påminn|følg|ringe|tjek|sjekk|betal|bestil|"
     r"schick|sende|send|ruf|anrufen|nachfass|mail|buch|prüf|bezahl|bereite|erinner|"
     r"отправ|позвон|перезвон|напиш|связат|выстав|подготов|провер|оплат|встрет|"
     r"напомн|уточн|согласова)",

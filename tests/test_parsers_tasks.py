@@ -145,3 +145,19 @@ def test_greeting_and_polite_words_before_the_action() -> None:
 def test_end_of_day_week_month(lang: str, text: str, due: str) -> None:
     [task] = extract_tasks(text, now=NOW, tz=TZ, language=lang)
     assert task.due is not None and task.due.isoformat()[:16] == due
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "title", "due"),
+    [
+        ("da", "Ring til Lars i morgen kl 10", "Ring til Lars", "2026-11-24T10:00"),
+        ("da", "Følg op om 2 uger", "Følg op", "2026-12-07T09:00"),
+        ("no", "Minn meg på å ringe Per på fredag", "Ringe Per", "2026-11-27T09:00"),
+        ("da", "Ring Erik på fredag om offerten.", "Ring Erik om offerten", "2026-11-27T09:00"),
+    ],
+)
+def test_danish_and_norwegian_share_the_swedish_rules(
+    lang: str, text: str, title: str, due: str
+) -> None:
+    tasks = extract_tasks(text, now=NOW, tz=TZ, language=lang)
+    assert [(t.title, t.due.isoformat()[:16] if t.due else None) for t in tasks] == [(title, due)]
