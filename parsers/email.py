@@ -27,6 +27,7 @@ from parsers.types import (
     ContactCandidate,
     Forwarded,
     ParsedEmail,
+    TaskCandidate,
 )
 from parsers.vcard import read_vcards
 
@@ -59,7 +60,7 @@ def parse_email(
     commands, free_text = peers.parse_note_commands(own_clean)
     tasks = (
         *peers.commands_to_tasks(commands, now=now, tz=zone, language=own_language),
-        *peers.extract_tasks(free_text, now=now, tz=zone, language=own_language),
+        *_tasks(free_text, now=now, tz=zone, languages=(own_language, language)),
     )
     entity_texts = [t for t in (own_clean, forwarded.body if forwarded else "") if t.strip()]
     pipeline = nlp if nlp is not None else peers.pipeline(language)
@@ -102,6 +103,18 @@ def _split(msg: DecodedMessage, own_domain: str | None) -> tuple[str | None, For
             return body or None, nested.forwarded, body
         return body or None, _as_forwarded(inner), body
     return None, None, body
+
+
+def _tasks(
+    text: str, *, now: datetime, tz: ZoneInfo, languages: tuple[str | None, ...]
+) -> tuple[TaskCandidate, ...]:
+    """Tasks in the note's own language, else in the message's: a one-line note is too
+    short to tell Swedish from Danish, and the customer usually wrote in the same one."""
+    for lang in dict.fromkeys(languages):
+        found = peers.extract_tasks(text, now=now, tz=tz, language=lang)
+        if found:
+            return found
+    return ()
 
 
 def _drop_sign_off(text: str, sender: Address | None) -> str:

@@ -1,7 +1,8 @@
 """Whatever bytes arrive, `parse_email` answers or raises ParseError, within a second.
 
 Arbitrary bytes, truncated MIME, huge headers, deeply nested multiparts and pathological
-whitespace; each example is timed on its own so one slow regex cannot hide in an average.
+whitespace; each example is timed on its own (CPU time of this process, so a busy machine
+does not count) so one slow regex cannot hide in an average.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ def setup_module() -> None:
 
 
 def parse_within_limit(raw: bytes) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         parsed = parse_email(raw, now=NOW, tz="Europe/Berlin")
     except ParseError:
         parsed = None
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started  # CPU time: other processes do not count
     assert elapsed < LIMIT_S, f"{elapsed:.2f}s for {len(raw)} bytes"
     if parsed is not None:
         parsed.to_json()
