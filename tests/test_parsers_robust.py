@@ -1,4 +1,4 @@
-"""Whatever bytes arrive, `parse_email` answers or raises ParseError, within a second.
+"""Whatever arrives, `parse_email` and `parse_command` answer (or raise ParseError) in < 1 s.
 
 Arbitrary bytes, truncated MIME, huge headers, deeply nested multiparts and pathological
 whitespace; each example is timed on its own (CPU time of this process, so a busy machine
@@ -14,6 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from parsers.command import parse_command
 from parsers.email import parse_email
 from parsers.types import ParseError
 
@@ -96,3 +97,22 @@ def test_many_header_like_lines_stay_linear() -> None:
     parse_within_limit(f"From: a@b.c\nSubject: Fwd: x\n\n{lines}".encode())
     quotes = "".join(">" * (i % 50) + " text\n" for i in range(20_000))
     parse_within_limit(f"From: a@b.c\nSubject: Re: x\n\n{quotes}".encode())
+
+
+@FAST
+@given(st.text(max_size=3000))
+def test_chat_commands_never_fail(text: str) -> None:
+    started = time.process_time()
+    parsed = parse_command(text, now=NOW, tz="Europe/Berlin")
+    assert time.process_time() - started < LIMIT_S
+    assert parsed.intent
+
+
+@FAST
+@given(st.lists(st.sampled_from(["/crm ", "remind me ", "next Friday ", "order ", "SO-1042 ",
+                                 "€1,250.00 ", "завтра ", "下周五 ", "พรุ่งนี้ ", "  \t", "\n"]),
+                max_size=400))
+def test_chat_commands_from_product_words(words: list[str]) -> None:
+    started = time.process_time()
+    parse_command("".join(words), now=NOW, tz="Europe/Berlin")
+    assert time.process_time() - started < LIMIT_S
