@@ -13,6 +13,7 @@ footers are not the forwarder's follow-ups.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,6 +52,8 @@ def parse_email(
     msg = read_message(raw)
     own_domain = _domain(msg.sender.email) if msg.sender else None
     note, forwarded, body = _split(msg, own_domain)
+    if forwarded is not None:
+        forwarded = _with_sender_address(forwarded, default_region)
     own_text = note if forwarded is not None else body
     own_clean = _drop_sign_off(peers.split_signature(own_text or "")[0], msg.sender)
     language = peers.detect_language(
@@ -125,6 +128,21 @@ def _drop_sign_off(text: str, sender: Address | None) -> str:
     last = lines[-1].strip(" -–—~,.").lower()
     names = {sender.name.lower(), sender.name.split()[0].lower()}
     return "\n".join(lines[:-2]).rstrip() if last in names else text
+
+
+def _with_sender_address(forwarded: Forwarded, region: str) -> Forwarded:
+    """Outlook shows only a name ("From: John Doe") for some senders: take the address
+    from the original's signature when it has one."""
+    sender = forwarded.sender
+    if sender is None or sender.email or not sender.name:
+        return forwarded
+    people = peers.extract_signatures(
+        forwarded.body, sender_email=None, sender_name=sender.name, default_region=region
+    )
+    for person in people:
+        if person.email and (not person.name or _name_key(person.name) == _name_key(sender.name)):
+            return replace(forwarded, sender=Address(sender.name, person.email))
+    return forwarded
 
 
 def _as_forwarded(inner: DecodedMessage) -> Forwarded:

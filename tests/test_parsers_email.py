@@ -66,3 +66,18 @@ def test_dates_in_the_customer_text_and_signature_are_not_tasks() -> None:
     parsed = parse_email(raw, now=NOW, tz="Europe/Berlin")
     assert parsed.tasks == ()
     assert parsed.note == "FYI"
+
+
+def test_a_name_only_outlook_sender_gets_the_address_from_the_signature() -> None:
+    raw = (
+        b"From: Ann Lee <ann.lee@ourco.com>\nTo: crm@ourco.com\nSubject: FW: Delivery\n\n"
+        b"FYI\n\n-----Original Message-----\nFrom: John Doe\nSent: Monday, November 23, 2026\n"
+        b"To: Ann Lee\nSubject: Delivery\n\nPlease confirm the delivery date.\n\n"
+        b"Best regards,\nJohn Doe\nHead of Purchasing\nAcme Inc\njohn.doe@acme.com\n"
+        b"+1 415 555 0100\n"
+    )
+    parsed = parse_email(raw, now=NOW, tz="Europe/Berlin")
+    assert parsed.forwarded is not None
+    assert parsed.forwarded.sender == Address("John Doe", "john.doe@acme.com")
+    assert parsed.contacts[0].email == "john.doe@acme.com"
+    assert parsed.contacts[0].phone == "+14155550100"
