@@ -70,7 +70,7 @@ def _import_child(url: str, path: str, queue: Any) -> None:
     start = time.perf_counter()
     report = import_sales_file(db, "invoices", Path(path), now=NOW, tz=TZ)
     elapsed = time.perf_counter() - start
-    queue.put((elapsed, report.summary, _peak_rss_mb()))
+    queue.put((elapsed, report.summary(), _peak_rss_mb()))
     db.dispose()
 
 

@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from bot.cli import core, sales
+from bot.cli import core, sales, transfer
 from bot.cli.common import CliError
 from store.settings import SettingsError
 
@@ -21,8 +21,8 @@ app = typer.Typer(
 app.command("init")(core.init)
 app.command("serve")(core.serve_command)
 app.add_typer(core.user_app, name="user")
-app.add_typer(sales.import_app, name="import")
-app.add_typer(sales.export_app, name="export")
+app.add_typer(transfer.import_app, name="import")
+app.add_typer(transfer.export_app, name="export")
 app.add_typer(sales.sync_app, name="sync")
 app.add_typer(sales.credit_app, name="credit")
 

@@ -1,1 +1,1 @@
-"""Reading other systems' files and databases into the store."""
+"""Bulk imports from files: contacts now; orders, invoices and payments reuse the report."""
