@@ -13,6 +13,7 @@ from typing import Protocol
 
 from bot.context import AppContext
 from bot.http import HttpServer, RouteProvider
+from bot.intake.channels import intake_components
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def route_providers(ctx: AppContext) -> list[RouteProvider]:
 def build_components(ctx: AppContext) -> list[Component]:
     """The composition of `crm serve`; each channel is added here when configured."""
     components: list[Component] = [HttpServer(ctx, route_providers(ctx))]
+    components += intake_components(ctx)
     return components
 
 
