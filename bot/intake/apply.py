@@ -15,13 +15,13 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from parsers.types import Address, ContactCandidate, ParsedEmail
 from store.contacts import upsert_contact
 from store.interactions import log_interaction
+from store.tasks import create_task
+
+from parsers.types import Address, ContactCandidate, ParsedEmail
 from store.models import Contact, Invoice, Order, User
 from store.normalize import email_domain, normalize_email
-from store.tasks import create_task
 from store.users import find_user
 
 

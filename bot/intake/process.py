@@ -15,8 +15,10 @@ from email import message_from_bytes, policy
 from email.message import Message
 from email.policy import compat32
 
+from parsers.email import parse_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from store.audit import UndoError, track_changes, undo_change
 
 from bot.addresses import is_bounce_address, personal_address
 from bot.context import AppContext
@@ -32,9 +34,7 @@ from bot.intake.noise import (
 from bot.intake.replies import applied_reply, failure_reply, held_reply, ignored_reply, undo_reply
 from bot.intake.reply import Rendered, queue_reply, replies_allowed, reply_subject
 from bot.intake.sender import hold_reasons
-from parsers.email import parse_email
 from parsers.types import ParseError
-from store.audit import UndoError, track_changes, undo_change
 from store.models import Change, InboundMessage, InboundStatus, OutboxMessage, User, UserAlias
 from store.normalize import email_domain, is_free_mail
 from store.users import addresses_of, find_user
@@ -64,18 +64,6 @@ def team_domains(session: Session, mail_domain: str) -> frozenset[str]:
     )
     domains = {email_domain(e) for e in emails}
     return frozenset(d for d in domains if d and not is_free_mail(d) and d != mail_domain)
-
-
-def pending_ids(session: Session, limit: int = 50) -> list[int]:
-    """Received messages waiting for the intake (bounce addresses belong to the newsletter)."""
-    query = (
-        select(InboundMessage.id)
-        .where(InboundMessage.status == InboundStatus.RECEIVED)
-        .where((InboundMessage.rcpt_to.is_(None)) | ~InboundMessage.rcpt_to.like("bounces+%"))
-        .order_by(InboundMessage.id)
-        .limit(limit)
-    )
-    return list(session.scalars(query))
 
 
 def process_inbound(ctx: AppContext, inbound_id: int, *, retry: bool = False) -> Outcome:

@@ -202,3 +202,15 @@ def _settle(future: asyncio.Future[Filed], result: Filed | BaseException) -> Non
         future.set_exception(result)
     else:
         future.set_result(result)
+
+
+def pending_ids(session: Session, limit: int = 50) -> list[int]:
+    """Received messages waiting for the intake (bounce addresses belong to the newsletter)."""
+    query = (
+        select(InboundMessage.id)
+        .where(InboundMessage.status == InboundStatus.RECEIVED)
+        .where((InboundMessage.rcpt_to.is_(None)) | ~InboundMessage.rcpt_to.like("bounces+%"))
+        .order_by(InboundMessage.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -9,9 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from bot.context import AppContext
-from bot.intake.process import pending_ids, process_inbound
+from bot.intake.receive import pending_ids
+
+if TYPE_CHECKING:
+    from bot.intake.process import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ class IntakeWorker:
                 for inbound_id in ids:
                     if self._stopping:
                         break
-                    outcome = await asyncio.to_thread(process_inbound, self.ctx, inbound_id)
+                    outcome = await asyncio.to_thread(_process, self.ctx, inbound_id)
                     if outcome.status is not None:
                         self.processed += 1
                         log.info("inbound #%s: %s", inbound_id, outcome.status)
@@ -74,3 +78,9 @@ class IntakeWorker:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._event.wait(), timeout=self.poll_seconds)
+
+
+def _process(ctx: AppContext, inbound_id: int) -> Outcome:
+    from bot.intake.process import process_inbound
+
+    return process_inbound(ctx, inbound_id)
