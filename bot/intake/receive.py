@@ -78,7 +78,7 @@ def file_messages(session: Session, items: Sequence[Incoming]) -> list[Filed]:
             )
         )
         for row_id, mid, rcpt in rows:
-            known.setdefault((mid, rcpt), row_id)
+            known.setdefault((str(mid), rcpt), row_id)
     results: list[Filed] = []
     pending: list[tuple[int, InboundMessage]] = []
     for index, (item, (mid, subject)) in enumerate(zip(items, summaries, strict=True)):
