@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.context import AppContext
-from bot.intake.process import Outcome, process_inbound
 from bot.intake.receive import Incoming, file_one
 from store.db import Database
 from store.models import (
@@ -28,6 +27,8 @@ from tests.smtp_helpers import DOMAIN, make_context
 
 pytest.importorskip("parsers.email")
 pytest.importorskip("store.contacts")
+
+from bot.intake.process import Outcome, process_inbound
 
 
 @pytest.fixture
