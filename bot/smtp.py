@@ -141,7 +141,7 @@ def _authenticator(ctx: AppContext) -> Callable[..., AuthResult] | None:
             and hmac.compare_digest(data.login, user.encode())
             and hmac.compare_digest(data.password, password.encode())
         )
-        return AuthResult(success=bool(ok))
+        return AuthResult(success=bool(ok), handled=False)  # aiosmtpd answers 235 or 535
 
     return check
 

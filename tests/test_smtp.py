@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import shutil
 import smtplib
+import ssl
 import subprocess
 from collections.abc import Iterator
 from datetime import datetime
 from email.policy import SMTP as SMTP_POLICY
+from pathlib import Path
 
 import aiosmtplib
 import pytest
@@ -203,3 +205,59 @@ def test_the_peer_never_sees_exception_text(server: RunningSmtp) -> None:
     reply = asyncio.run(server.server.handler.handle_exception(RuntimeError("secret dsn")))
     assert reply == codes.S421_ERROR
     assert "secret" not in reply
+
+
+def test_starttls_and_auth_when_configured(
+    sqlite_db: Database, now: datetime, ann: User, tmp_path: Path
+) -> None:
+    openssl = shutil.which("openssl")
+    require(openssl is not None, "openssl")
+    assert openssl is not None
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    ctx = make_context(
+        sqlite_db,
+        now,
+        smtp_tls_cert=str(cert),
+        smtp_tls_key=str(key),
+        smtp_auth_user="relay",
+        smtp_auth_password="s3cret",
+    )
+    running = RunningSmtp(ctx)
+    try:
+        raw = message().as_bytes(policy=SMTP_POLICY)
+        with smtplib.SMTP("127.0.0.1", running.port, local_hostname="localhost", timeout=10) as c:
+            c.ehlo()
+            assert c.has_extn("starttls")
+            assert not c.has_extn("auth")  # never offered in clear text
+            c.starttls(context=ssl._create_unverified_context())
+            c.ehlo()
+            with pytest.raises(smtplib.SMTPAuthenticationError):
+                c.login("relay", "wrong")
+            with pytest.raises(smtplib.SMTPSenderRefused):
+                c.sendmail("ann@ourco.com", [ann_address(ann)], raw)  # AUTH required
+            c.login("relay", "s3cret")
+            assert c.sendmail("ann@ourco.com", [ann_address(ann)], raw) == {}
+    finally:
+        running.close()
+    assert len(rows(sqlite_db)) == 1
