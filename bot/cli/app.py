@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from bot.cli import core, inbound, transfer
+from bot.cli import core, inbound, parse, transfer
 from bot.cli.common import CliError
 from store.settings import SettingsError
 
@@ -23,6 +23,7 @@ app.command("serve")(core.serve_command)
 app.add_typer(core.user_app, name="user")
 app.add_typer(transfer.import_app, name="import")
 app.add_typer(transfer.export_app, name="export")
+app.command("parse")(parse.parse_command)
 app.add_typer(inbound.app, name="inbound")
 app.command("ingest")(inbound.ingest)
 
