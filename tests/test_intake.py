@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.context import AppContext
+from bot.intake.process import Outcome, process_inbound
 from bot.intake.receive import Incoming, file_one
 from store.db import Database
 from store.models import (
@@ -24,11 +25,6 @@ from store.models import (
 from store.users import add_user, forwarding_address
 from tests.intake_mail import forward, reply_to_bot
 from tests.smtp_helpers import DOMAIN, make_context
-
-pytest.importorskip("parsers.email")
-pytest.importorskip("store.contacts")
-
-from bot.intake.process import Outcome, process_inbound
 
 
 @pytest.fixture

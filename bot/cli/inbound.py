@@ -14,6 +14,7 @@ import typer
 from sqlalchemy import select
 
 from bot.cli.common import CliError, context, print_json
+from bot.intake.process import process_inbound
 from bot.intake.receive import Incoming, file_one
 from store.models import InboundMessage, InboundStatus
 from store.users import find_user
@@ -88,8 +89,6 @@ def retry_command(
                 raise CliError(f"no received message #{inbound_id}")
             if row.status is InboundStatus.PROCESSED:
                 raise CliError(f"message #{inbound_id} was processed already")
-        from bot.intake.process import process_inbound
-
         outcome = process_inbound(ctx, inbound_id, retry=True)
     finally:
         ctx.close()
@@ -145,8 +144,6 @@ def ingest(
             if user is None:
                 raise CliError(f"{as_email} is not a team member (crm user add)")
             user_id = user.id
-        from bot.intake.process import process_inbound
-
         for label, raw in messages_at(path):
             item = Incoming(
                 channel="ingest",

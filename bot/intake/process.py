@@ -15,10 +15,8 @@ from email import message_from_bytes, policy
 from email.message import Message
 from email.policy import compat32
 
-from parsers.email import parse_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from store.audit import UndoError, track_changes, undo_change
 
 from bot.addresses import is_bounce_address, personal_address
 from bot.context import AppContext
@@ -34,7 +32,9 @@ from bot.intake.noise import (
 from bot.intake.replies import applied_reply, failure_reply, held_reply, ignored_reply, undo_reply
 from bot.intake.reply import Rendered, queue_reply, replies_allowed, reply_subject
 from bot.intake.sender import hold_reasons
-from parsers.types import ParseError
+from parsers.email import parse_email
+from parsers.types import ParsedEmail, ParseError
+from store.audit import UndoError, track_changes, undo_change
 from store.models import Change, InboundMessage, InboundStatus, OutboxMessage, User, UserAlias
 from store.normalize import email_domain, is_free_mail
 from store.users import addresses_of, find_user
@@ -71,6 +71,9 @@ def process_inbound(ctx: AppContext, inbound_id: int, *, retry: bool = False) ->
     statuses = [InboundStatus.RECEIVED]
     if retry:
         statuses += [InboundStatus.FAILED, InboundStatus.HELD, InboundStatus.IGNORED]
+    ahead = _parse_ahead(ctx, inbound_id, statuses)
+    if ahead is None:
+        return Outcome(inbound_id, None, "nothing to do (handled already or not found)")
     try:
         with ctx.db.write() as session:
             query = select(InboundMessage).where(
@@ -86,7 +89,7 @@ def process_inbound(ctx: AppContext, inbound_id: int, *, retry: bool = False) ->
             row.attempts = (row.attempts or 0) + 1
             try:
                 with session.begin_nested():
-                    return _handle(session, ctx, row)
+                    return _handle(session, ctx, row, ahead)
             except Exception as exc:
                 return _fail(session, ctx, row, exc)
     except Exception as exc:
@@ -97,6 +100,26 @@ def process_inbound(ctx: AppContext, inbound_id: int, *, retry: bool = False) ->
                 row.status = InboundStatus.FAILED
                 row.error = _error_text(exc)
         return Outcome(inbound_id, InboundStatus.FAILED, "failed", error=_error_text(exc))
+
+
+def _parse_ahead(
+    ctx: AppContext, inbound_id: int, statuses: list[InboundStatus]
+) -> ParsedEmail | Exception | None:
+    """Parse before the write transaction: parsing is the slow part, and on SQLite a write
+    transaction holds the lock every SMTP commit waits for. None: nothing to process."""
+    with ctx.db.read() as session:
+        row = session.get(InboundMessage, inbound_id)
+        if row is None or row.status not in statuses:
+            return None
+        raw = row.raw
+        user = session.get(User, row.user_id) if row.user_id else None
+        if user is None:
+            user = find_user(session, from_address(_message(raw)))
+        zone = user.timezone if user is not None else ctx.settings.timezone
+    try:
+        return parse_email(raw, now=ctx.now(), tz=zone)
+    except Exception as exc:  # reported in the transaction that records the outcome
+        return exc
 
 
 def _error_text(exc: BaseException) -> str:
@@ -119,7 +142,9 @@ def _finish(
     return Outcome(row.id, status, summary, tuple(reasons))
 
 
-def _handle(session: Session, ctx: AppContext, row: InboundMessage) -> Outcome:
+def _handle(
+    session: Session, ctx: AppContext, row: InboundMessage, ahead: ParsedEmail | Exception
+) -> Outcome:
     now, settings = ctx.now(), ctx.settings
     msg = _message(row.raw)
     # `crm ingest --as` is the user acting in person: nothing to confirm, answered on stdout.
@@ -144,7 +169,9 @@ def _handle(session: Session, ctx: AppContext, row: InboundMessage) -> Outcome:
     if held:
         _tell(session, ctx, row, msg, user, "intake_held", held_reply(row, held), to=user.email)
         return _finish(row, InboundStatus.HELD, "held for confirmation", held, ctx)
-    parsed = parse_email(row.raw, now=now, tz=user.timezone)
+    if isinstance(ahead, Exception):
+        raise ahead
+    parsed = ahead
     domains = team_domains(session, settings.mail_domain)
     fwd_sender = (
         parsed.forwarded.sender.email if parsed.forwarded and parsed.forwarded.sender else None

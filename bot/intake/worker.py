@@ -9,13 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
 
 from bot.context import AppContext
+from bot.intake.process import process_inbound
 from bot.intake.receive import pending_ids
-
-if TYPE_CHECKING:
-    from bot.intake.process import Outcome
+from parsers.email import parse_email
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +53,16 @@ class IntakeWorker:
         with self.ctx.db.read() as session:
             return pending_ids(session, self.batch)
 
+    def _warm_up(self) -> None:
+        """Load the parser's language data now, not while the first sender waits."""
+        sample = b"From: a@example.com\r\nSubject: warm-up\r\n\r\nTask: call Bob tomorrow\r\n"
+        try:
+            parse_email(sample, now=self.ctx.now(), tz=self.ctx.settings.timezone)
+        except Exception:
+            log.warning("parser warm-up failed", exc_info=True)
+
     async def _run(self) -> None:
+        await asyncio.to_thread(self._warm_up)
         backoff = 1.0
         while not self._stopping:
             self._event.clear()
@@ -64,7 +71,7 @@ class IntakeWorker:
                 for inbound_id in ids:
                     if self._stopping:
                         break
-                    outcome = await asyncio.to_thread(_process, self.ctx, inbound_id)
+                    outcome = await asyncio.to_thread(process_inbound, self.ctx, inbound_id)
                     if outcome.status is not None:
                         self.processed += 1
                         log.info("inbound #%s: %s", inbound_id, outcome.status)
@@ -78,9 +85,3 @@ class IntakeWorker:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._event.wait(), timeout=self.poll_seconds)
-
-
-def _process(ctx: AppContext, inbound_id: int) -> Outcome:
-    from bot.intake.process import process_inbound
-
-    return process_inbound(ctx, inbound_id)
