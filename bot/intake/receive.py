@@ -19,7 +19,7 @@ from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.db import Database
@@ -209,7 +209,9 @@ def pending_ids(session: Session, limit: int = 50) -> list[int]:
     query = (
         select(InboundMessage.id)
         .where(InboundMessage.status == InboundStatus.RECEIVED)
-        .where((InboundMessage.rcpt_to.is_(None)) | ~InboundMessage.rcpt_to.like("bounces+%"))
+        .where(
+            InboundMessage.rcpt_to.is_(None) | ~func.lower(InboundMessage.rcpt_to).like("bounces+%")
+        )
         .order_by(InboundMessage.id)
         .limit(limit)
     )

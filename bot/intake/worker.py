@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 
 from bot.context import AppContext
 from bot.intake.process import process_inbound
@@ -62,7 +63,8 @@ class IntakeWorker:
             log.warning("parser warm-up failed", exc_info=True)
 
     async def _run(self) -> None:
-        await asyncio.to_thread(self._warm_up)
+        # A daemon thread, not awaited: stopping must never wait for the warm-up.
+        threading.Thread(target=self._warm_up, name="parser-warm-up", daemon=True).start()
         backoff = 1.0
         while not self._stopping:
             self._event.clear()
