@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import datetime
+from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +14,7 @@ from sqlalchemy import func, select
 from bot.context import AppContext
 from bot.intake.process import Outcome, process_inbound
 from bot.intake.receive import Incoming, file_one
+from jobs.mailer import Mailer
 from store.db import Database
 from store.models import (
     Change,
@@ -231,3 +235,23 @@ def test_replies_per_sender_are_limited_per_hour(sqlite_db: Database, now: datet
         deliver(ctx, ann, forward(original_from=f"P{i} <p{i}@firm{i}.example>", signature=""))
     assert count(ctx, Contact) == 4
     assert len(outbox(ctx)) == 2
+
+
+def test_the_reply_leaves_as_a_threaded_auto_reply_through_the_mailer(
+    sqlite_db: Database, now: datetime, tmp_path: Path
+) -> None:
+    ctx = make_context(sqlite_db, now, maildir=str(tmp_path / "maildir"))
+    ann = _ann(ctx)
+    deliver(ctx, ann, forward(message_id="<thread-1@ourco.com>"))
+    report = asyncio.run(Mailer(ctx.db, ctx.settings).deliver_due(now))
+    assert report.sent == 1
+    [path] = (tmp_path / "maildir" / "new").iterdir()
+    sent = message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert sent["To"] == "ann@ourco.com"
+    assert sent["In-Reply-To"] == "<thread-1@ourco.com>"
+    assert sent["Auto-Submitted"] == "auto-replied"
+    assert sent["Reply-To"] == forwarding_address(ann, DOMAIN)
+    assert sent["Subject"] == "Re: Fwd: Pricing"
+    with ctx.db.read() as session:
+        change = session.scalar(select(Change))
+    assert change is not None and sent["Message-ID"] == change.reply_message_id
