@@ -22,6 +22,7 @@ from store.models import (
     InboundMessage,
     InboundStatus,
     Interaction,
+    Order,
     OutboxMessage,
     Task,
     User,
@@ -255,3 +256,16 @@ def test_the_reply_leaves_as_a_threaded_auto_reply_through_the_mailer(
     with ctx.db.read() as session:
         change = session.scalar(select(Change))
     assert change is not None and sent["Message-ID"] == change.reply_message_id
+
+
+def test_an_order_reference_is_linked_when_the_order_exists(ctx: AppContext, ann: User) -> None:
+    with ctx.db.write() as session:
+        session.add(Order(number="SO-1042", currency="EUR", total_minor=125000))
+    deliver(ctx, ann, forward())
+    with ctx.db.read() as session:
+        [interaction] = session.scalars(select(Interaction))
+        [task] = session.scalars(select(Task))
+        order = session.scalar(select(Order))
+        assert order is not None
+        assert interaction.order_id == task.order_id == order.id
+    assert "Linked to order SO-1042." in outbox(ctx)[-1].body_text

@@ -13,15 +13,15 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from store.contacts import upsert_contact
-from store.interactions import log_interaction
-from store.tasks import create_task
 
 from parsers.types import Address, ContactCandidate, ParsedEmail
+from store.contacts import upsert_contact
+from store.interactions import log_interaction
 from store.models import Contact, Invoice, Order, User
 from store.normalize import email_domain, normalize_email
+from store.sales import find_invoice, find_order
+from store.tasks import create_task
 from store.users import find_user
 
 
@@ -168,9 +168,9 @@ def _references(session: Session, parsed: ParsedEmail) -> tuple[Order | None, In
     invoice: Invoice | None = None
     for kind, number in numbers:
         if kind == "invoice" and invoice is None:
-            invoice = session.scalar(select(Invoice).where(Invoice.number == number))
+            invoice = find_invoice(session, number)
         elif kind in ("order", "quote", "po") and order is None:
-            order = session.scalar(select(Order).where(Order.number == number))
+            order = find_order(session, number)
     return order, invoice
 
 
