@@ -42,10 +42,16 @@ class IntakeHandler:
         settings = self.ctx.settings
         return recipient_for(address, settings.mail_domain, settings.bot_address)
 
-    def _user_for_token(self, token: str) -> int | None:
+    def _cached_user(self, token: str) -> int | None:
         hit = self._tokens.get(token)
         if hit is not None and time.monotonic() - hit[1] < _TOKEN_TTL:
             return hit[0]
+        return None
+
+    def _user_for_token(self, token: str) -> int | None:
+        cached = self._cached_user(token)
+        if cached is not None:
+            return cached
         with self.ctx.db.read() as session:
             user = user_by_token(session, token)
             user_id = user.id if user is not None else None
@@ -70,7 +76,9 @@ class IntakeHandler:
             return codes.S550_NO_SUCH_USER
         if recipient.kind is RecipientKind.PERSONAL:
             assert recipient.token is not None
-            user_id = await asyncio.to_thread(self._user_for_token, recipient.token)
+            user_id = self._cached_user(recipient.token)
+            if user_id is None:
+                user_id = await asyncio.to_thread(self._user_for_token, recipient.token)
             if user_id is None:
                 return codes.S550_NO_SUCH_USER
         envelope.rcpt_tos.append(address)
@@ -91,7 +99,9 @@ class IntakeHandler:
             recipient = self._classify(rcpt)
             user_id = None
             if recipient.kind is RecipientKind.PERSONAL and recipient.token:
-                user_id = self._user_for_token(recipient.token)  # cached by RCPT
+                user_id = self._cached_user(recipient.token)  # looked up at RCPT
+                if user_id is None:
+                    user_id = await asyncio.to_thread(self._user_for_token, recipient.token)
             items.append(
                 Incoming(
                     channel="smtp",
