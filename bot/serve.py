@@ -13,6 +13,7 @@ from typing import Protocol
 
 from bot.context import AppContext
 from bot.http import HttpServer, RouteProvider
+from bot.intake.channels import intake_components
 from jobs.scheduler import JobsComponent
 from jobs.transport import SlackSender
 
@@ -42,6 +43,7 @@ def build_components(ctx: AppContext) -> list[Component]:
             slack=slack if isinstance(slack, SlackSender) else None,
         )
     )
+    components += intake_components(ctx)
     return components
 
 
