@@ -13,6 +13,8 @@ from typing import Protocol
 
 from bot.context import AppContext
 from bot.http import HttpServer, RouteProvider
+from bot.slack.socket import SlackSocketMode
+from bot.slack.wiring import attach, slack_mode, slack_routes
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +29,19 @@ class Component(Protocol):
 
 def route_providers(ctx: AppContext) -> list[RouteProvider]:
     """HTTP routes each channel contributes (Slack, unsubscribe pages…)."""
-    return []
+    providers: list[RouteProvider] = []
+    if slack_mode(ctx.settings) == "http":
+        providers.append(slack_routes)
+    return providers
 
 
 def build_components(ctx: AppContext) -> list[Component]:
     """The composition of `crm serve`; each channel is added here when configured."""
+    if slack_mode(ctx.settings) is not None:
+        attach(ctx)  # before the mailer, which posts through ctx.extras["slack_sender"]
     components: list[Component] = [HttpServer(ctx, route_providers(ctx))]
+    if slack_mode(ctx.settings) == "socket":
+        components.append(SlackSocketMode(ctx))
     return components
 
 

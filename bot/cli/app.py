@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from bot.cli import core, parse, sales, transfer
+from bot.cli import ask, core, parse, sales, transfer
 from bot.cli.common import CliError
 from store.settings import SettingsError
 
@@ -26,6 +26,7 @@ app.add_typer(transfer.export_app, name="export")
 app.command("parse")(parse.parse_command)
 app.add_typer(sales.sync_app, name="sync")
 app.add_typer(sales.credit_app, name="credit")
+app.command("ask")(ask.ask)
 
 
 def main(argv: list[str] | None = None) -> None:
