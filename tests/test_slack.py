@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import aiohttp
@@ -381,3 +382,29 @@ def test_the_real_http_route_serves_slack(db: Database, fake: FakeSlack) -> None
     text = fake.wait_for("response_url")[0].args["text"]
     assert text.startswith("Jane Doe, Head of Purchasing at Acme Inc")
     assert book.alice.slack_id == "UALICE"
+
+
+def test_confirm_button_picks_one_of_several_matches(slack: Slack) -> None:
+    slack.command("UALICE", "note jane: prefers email")
+    answer = slack.fake.wait_for("response_url")[0].args
+    assert answer["text"].startswith("Several matches for 'jane'")
+    buttons = [b["accessory"] for b in answer["blocks"] if b.get("accessory")]
+    chosen = next(b for b in buttons if json.loads(b["value"])["id"] == slack.book.jane_id)
+    assert slack.click("UALICE", "confirm", chosen["value"]) == 200
+    assert slack.answer_text(1) == "Logged a note on Jane Doe, Acme Inc: prefers email"
+
+
+def test_a_failure_on_our_side_is_logged_and_the_asker_told(
+    sqlite_db: Database, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_clock() -> datetime:
+        raise RuntimeError("clock is broken")
+
+    seed(sqlite_db)
+    settings = slack_settings(sqlite_db, fake)
+    app = build_app(settings, sqlite_db, broken_clock, web_client(settings))
+    body = slash_body("UALICE", "tasks", fake.response_url())
+    assert app.dispatch(signed(body)).status == 200
+    (call,) = fake.wait_for("response_url")
+    assert call.args["text"].startswith("Sorry, something went wrong on our side")
+    assert "clock is broken" in caplog.text

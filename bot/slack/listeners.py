@@ -7,9 +7,11 @@ bot must not answer (its own messages, other bots, edits) and events already han
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -40,18 +42,43 @@ _NOISE_SUBTYPES = {
 }
 
 
+OOPS = "Sorry, something went wrong on our side and nothing was changed. Please try again."
+
+
 def register(app: App, deps: SlackDeps) -> None:
     app.middleware(_drop_noise(deps))
     app.middleware(_once_per_event(deps))
-    app.command("/crm")(ack=_ack_command(deps), lazy=[_run_command(deps)])
-    app.event("app_mention")(ack=_ack, lazy=[_on_mention(deps)])
-    app.event("message")(ack=_ack, lazy=[_on_direct_message(deps)])
-    app.event("app_home_opened")(ack=_ack, lazy=[_on_home(deps)])
-    app.shortcut("log_to_crm")(ack=_ack, lazy=[_on_log_shortcut(deps)])
-    app.action("confirm")(ack=_ack, lazy=[_on_confirm(deps)])
-    app.action("undo")(ack=_ack, lazy=[_on_undo(deps)])
-    app.action("task_done")(ack=_ack, lazy=[_on_task(deps, "done")])
-    app.action("task_snooze")(ack=_ack, lazy=[_on_task(deps, "snooze")])
+    app.command("/crm")(ack=_ack_command(deps), lazy=[_guarded(_run_command(deps))])
+    app.event("app_mention")(ack=_ack, lazy=[_guarded(_on_mention(deps))])
+    app.event("message")(ack=_ack, lazy=[_guarded(_on_direct_message(deps))])
+    app.event("app_home_opened")(ack=_ack, lazy=[_guarded(_on_home(deps))])
+    app.shortcut("log_to_crm")(ack=_ack, lazy=[_guarded(_on_log_shortcut(deps))])
+    app.action("confirm")(ack=_ack, lazy=[_guarded(_on_confirm(deps))])
+    app.action("undo")(ack=_ack, lazy=[_guarded(_on_undo(deps))])
+    app.action("task_done")(ack=_ack, lazy=[_guarded(_on_task(deps, "done"))])
+    app.action("task_snooze")(ack=_ack, lazy=[_guarded(_on_task(deps, "snooze"))])
+
+
+def _guarded(work: Callable[..., None]) -> Callable[..., None]:
+    """Our failure: the traceback goes to the log, the asker gets a short apology."""
+
+    @functools.wraps(work)
+    def guarded(**kwargs: Any) -> None:
+        try:
+            work(**kwargs)
+        except Exception:
+            log.exception("Slack listener %s failed", work.__name__)
+            respond, event, client = (
+                kwargs.get("respond"),
+                kwargs.get("event"),
+                kwargs.get("client"),
+            )
+            if respond is not None:
+                respond(response_type="ephemeral", replace_original=False, text=OOPS)
+            elif client is not None and event and event.get("channel"):
+                client.chat_postMessage(channel=event["channel"], text=OOPS)
+
+    return guarded
 
 
 def _ack(ack: Ack) -> None:
