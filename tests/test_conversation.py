@@ -205,3 +205,6 @@ def test_reports_and_help(store: Database, settings: Settings, book: Book) -> No
     stats = ask(store, settings, book.alice, "stats")
     assert "last 7 days: 1 / 1" in stats.text and "Emails exchanged in 30 days: 1" in stats.text
     assert ask(store, settings, book.bob, "help").text.startswith("Things you can ask me:")
+    digest = ask(store, settings, book.alice, "digest").text
+    assert digest.startswith("Your day, Monday 23 November 2026")
+    assert "RECEIVABLES AGING" in digest

@@ -23,9 +23,11 @@ from bot.context import AppContext
 from bot.http import HttpServer
 from bot.serve import build_components
 from bot.slack.app import build_app, web_client
-from bot.slack.sender import SlackSender, SlackSendError
+from bot.slack.sender import SlackSender
 from bot.slack.users import REFUSAL
 from bot.slack.wiring import slack_routes
+from jobs.transport import PermanentError, TransientError
+from jobs.transport import SlackSender as SenderProtocol
 from store.db import Database
 from store.models import Interaction, InteractionKind, Task, TaskStatus, User
 from store.settings import Settings, load_settings
@@ -329,9 +331,15 @@ def test_sender_opens_a_dm_and_posts(fake: FakeSlack, sqlite_db: Database) -> No
     (post,) = fake.calls_to("chat.postMessage")
     assert opened.args["users"] == "UALICE"
     assert (post.args["channel"], post.args["text"]) == ("DALICE", "Reminder: call Jane")
-    with pytest.raises(SlackSendError) as refused:
+    assert isinstance(sender, SenderProtocol)
+    with pytest.raises(PermanentError, match="channel_not_found"):
         asyncio.run(sender.post({"channel": "CGONE", "text": "hello"}))
-    assert refused.value.permanent and "channel_not_found" in str(refused.value)
+    fake.fail_next("chat.postMessage", 429, retry_after=0)
+    fake.fail_next("chat.postMessage", 429, retry_after=0)
+    fake.fail_next("chat.postMessage", 429, retry_after=0)
+    fake.fail_next("chat.postMessage", 429, retry_after=0)
+    with pytest.raises(TransientError, match="ratelimited"):
+        asyncio.run(sender.post({"channel": "C0001", "text": "hello"}))
 
 
 def test_serve_wires_slack_over_http_when_configured(sqlite_db: Database, fake: FakeSlack) -> None:

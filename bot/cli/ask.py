@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from bot.cli.common import CliError, context, print_json
-from bot.conversation import answer
 from store.users import find_user
 
 
@@ -25,6 +24,8 @@ def ask(
             zone = ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise typer.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz") from None
+    from bot.conversation import answer  # the grammar loads only for `ask`
+
     ctx = context(now)
     try:
         with ctx.db.read() as session:

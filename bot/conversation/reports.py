@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from bot.conversation.reply import Reply
 from bot.conversation.turn import Refusal, Turn, when
+from jobs.digest import preview
 from store.models import Company, Interaction, InteractionKind, Order, OrderStatus
 
 ACCEPTED = (OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
@@ -69,20 +68,7 @@ def stats(turn: Turn) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _preview() -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module("jobs.digest")
-    except ImportError:
-        return None
-    found = getattr(module, "preview", None)
-    return found if callable(found) else None
-
-
 def digest(turn: Turn) -> Reply:
-    preview = _preview()
-    if preview is None:
-        return Reply("The digest is not available yet.")
+    """A preview of the asker's daily digest, as the digest job would render it today."""
     rendered = preview(turn.session, turn.settings, turn.user, turn.now)
-    subject = getattr(rendered, "subject", "")
-    text = str(getattr(rendered, "text", rendered)).strip()
-    return Reply(f"{subject}\n\n{text}" if subject else text)
+    return Reply(f"{rendered.subject}\n\n{rendered.text.strip()}")

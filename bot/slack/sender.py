@@ -15,6 +15,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from jobs.transport import PermanentError, TransientError
+
 PERMANENT = {
     "channel_not_found",
     "user_not_found",
@@ -33,20 +35,16 @@ PERMANENT = {
 }
 
 
-class SlackSendError(RuntimeError):
-    """Slack refused the message; `permanent` says whether retrying can help."""
-
-    def __init__(self, message: str, *, permanent: bool) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-
-
 def is_user_id(value: str) -> bool:
     return value[:1] in ("U", "W") and value[1:].isalnum()
 
 
 class SlackSender:
-    """The Slack side of the outbox mailer: `await sender.post(payload)`."""
+    """The Slack side of the outbox mailer (`jobs.transport.SlackSender`).
+
+    Raises `TransientError` (rate limit after retries, network, Slack's own trouble) or
+    `PermanentError` (unknown user or channel, bad token, malformed message).
+    """
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
@@ -59,14 +57,15 @@ class SlackSender:
             self._post(payload)
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
-            raise SlackSendError(f"Slack: {error}", permanent=error in PERMANENT) from exc
+            failure = PermanentError if error in PERMANENT else TransientError
+            raise failure(f"Slack: {error}") from exc
         except OSError as exc:  # connection refused, timeouts
-            raise SlackSendError(f"Slack unreachable: {exc}", permanent=False) from exc
+            raise TransientError(f"Slack unreachable: {exc}") from exc
 
     def _post(self, payload: Mapping[str, Any]) -> None:
         channel = str(payload.get("channel") or payload.get("user") or "")
         if not channel:
-            raise SlackSendError("a Slack message needs a channel or a user", permanent=True)
+            raise PermanentError("a Slack message needs a channel or a user")
         if is_user_id(channel):
             opened = self.client.conversations_open(users=channel)
             channel = str((opened.get("channel") or {}).get("id") or channel)

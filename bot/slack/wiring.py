@@ -8,16 +8,15 @@ the same WebClient.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from aiohttp import web
-from slack_bolt import App
 
 from bot.context import AppContext
-from bot.slack.app import build_app, web_client
-from bot.slack.http import handler
-from bot.slack.sender import SlackSender
 from store.settings import Settings
+
+if TYPE_CHECKING:
+    from slack_bolt import App
 
 Mode = Literal["http", "socket"]
 
@@ -35,6 +34,11 @@ def slack_mode(settings: Settings) -> Mode | None:
 
 def attach(ctx: AppContext) -> App:
     """The process's Bolt app and Slack sender, built once."""
+    from slack_bolt import App
+
+    from bot.slack.app import build_app, web_client
+    from bot.slack.sender import SlackSender
+
     existing = ctx.extras.get("slack_app")
     if isinstance(existing, App):
         return existing
@@ -47,4 +51,6 @@ def attach(ctx: AppContext) -> App:
 
 def slack_routes(ctx: AppContext) -> Iterable[web.RouteDef]:
     """The route provider for POST /slack/events."""
+    from bot.slack.http import handler
+
     return [handler(attach(ctx))]
