@@ -103,6 +103,9 @@ def test_several_matches_give_a_short_numbered_list(
     assert lines[0] == "Several matches for 'jane'; which one?"
     assert lines[1].startswith("1. Jane Do") and lines[2].startswith("2. Jane Do")
     assert reply.contacts == ()
+    exact = ask(store, settings, book.alice, "find Jane Doe")
+    assert exact.text.startswith("Jane Doe, Head of Purchasing")
+    assert ask(store, settings, book.alice, "find Acme Inc").text.startswith("Acme Inc (acme.com)")
 
 
 def test_nothing_found_says_so(store: Database, settings: Settings, book: Book) -> None:

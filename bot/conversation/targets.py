@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conversation.turn import Refusal, Target
 from store.contacts import contact_by_email, get_contact
 from store.models import Company, Contact
+from store.normalize import name_key
 from store.search import Match, search
 
 
@@ -51,6 +53,9 @@ def resolve(
         contact = contact_by_email(session, query)
         if contact is not None:
             return Resolved(contact=_survivor(session, contact))
+    exact = None if company_hint else _exact(session, query)
+    if exact is not None:
+        return _pinned(session, exact)
     matches = search(session, query, limit=10)
     if company_hint:
         hint = company_hint.casefold()
@@ -62,6 +67,29 @@ def resolve(
     if winner is None:
         return Resolved(choices=tuple(matches[:5]))
     return _pinned(session, Target(winner.kind, winner.id))
+
+
+def _exact(session: Session, query: str) -> Target | None:
+    """The one contact or company whose name is exactly `query`, found by index.
+
+    Names are mostly typed or pasted whole ("find Acme Inc", "find Jane Doe"); answering
+    those from the name indexes skips the fuzzy search. Anything else (a typo, a part of a
+    name, two records with that name) goes through `search`.
+    """
+    key = name_key(query)
+    contacts = (
+        session.scalars(
+            select(Contact.id)
+            .where(Contact.name_key == key, Contact.merged_into_id.is_(None))
+            .limit(2)
+        ).all()
+        if key
+        else []
+    )
+    companies = session.scalars(select(Company.id).where(Company.name == query).limit(2)).all()
+    if len(contacts) + len(companies) != 1:
+        return None
+    return Target("contact", contacts[0]) if contacts else Target("company", companies[0])
 
 
 def _pinned(session: Session, target: Target) -> Resolved:
