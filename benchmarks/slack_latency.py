@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -439,6 +440,8 @@ def main() -> None:
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=1_000)
     args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so the benchmark database is still dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     fake = FakeSlack().start()
     results = []
     try:
