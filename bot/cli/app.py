@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from bot.cli import core, inbound, jobs, outbox, parse, sales, transfer
+from bot.cli import ask, core, inbound, jobs, outbox, parse, sales, transfer
 from bot.cli.common import CliError
 from store.settings import SettingsError
 
@@ -31,6 +31,7 @@ app.add_typer(jobs.digest_app, name="digest")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(inbound.app, name="inbound")
 app.command("ingest")(inbound.ingest)
+app.command("ask")(ask.ask)
 
 
 def main(argv: list[str] | None = None) -> None:
