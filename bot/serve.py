@@ -27,7 +27,9 @@ class Component(Protocol):
 
 def route_providers(ctx: AppContext) -> list[RouteProvider]:
     """HTTP routes each channel contributes (Slack, unsubscribe pages…)."""
-    return []
+    from bot.web import unsubscribe
+
+    return [unsubscribe.routes]
 
 
 def build_components(ctx: AppContext) -> list[Component]:

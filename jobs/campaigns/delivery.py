@@ -1,0 +1,303 @@
+"""Delivering queued campaign messages, counting errors, and pausing a send that keeps failing.
+
+Rows are not claimed ahead: the conditional update that marks a row sent
+(`WHERE status = 'pending'`) is the claim, made at the last moment (see transport.py), so
+two senders never deliver the same row and a killed sender leaves nothing half-claimed.
+
+Errors that say something is wrong with the sending itself (the relay refuses us, the
+connection drops, a message is rejected at DATA) count towards the campaign's consecutive
+error limit; once reached, the campaign pauses and its owner gets an email. A recipient
+refused at RCPT with a 5xx is that address's problem: it is a bounce, not a sending error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from jobs.campaigns.mime import ENVELOPE_HEADER, build_message
+from jobs.campaigns.sending import KIND
+from jobs.campaigns.service import TEST_KIND
+from jobs.campaigns.transport import CampaignTransport, SendFailure
+from store.db import Database
+from store.models import (
+    Campaign,
+    CampaignRecipient,
+    CampaignStatus,
+    OutboxMessage,
+    OutboxStatus,
+    RecipientStatus,
+    Role,
+    User,
+)
+from store.outbox import enqueue
+from store.settings import Settings
+
+log = logging.getLogger(__name__)
+
+KINDS = (KIND, TEST_KIND)
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    paused: list[str] = field(default_factory=list)
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.deferred += other.deferred
+        self.paused += other.paused
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    to: str
+    subject: str
+    text: str
+    html: str | None
+    headers: dict[str, str]
+    message_id: str
+    attempts: int
+    recipient_id: int | None
+    campaign_id: int | None
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=2))
+
+
+def due_rows(
+    session: Session, *, now: datetime, limit: int, kinds: tuple[str, ...] = KINDS
+) -> list[_Row]:
+    """Due campaign messages whose campaign is still sending (tests go out whatever)."""
+    stmt = (
+        select(OutboxMessage, CampaignRecipient.campaign_id)
+        .outerjoin(CampaignRecipient, CampaignRecipient.id == OutboxMessage.campaign_recipient_id)
+        .outerjoin(Campaign, Campaign.id == CampaignRecipient.campaign_id)
+        .where(
+            OutboxMessage.kind.in_(kinds),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.due_at <= now,
+            or_(OutboxMessage.kind == TEST_KIND, Campaign.status == CampaignStatus.SENDING),
+        )
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    return [
+        _Row(
+            id=o.id,
+            to=o.to_addr,
+            subject=o.subject,
+            text=o.body_text,
+            html=o.body_html,
+            headers=dict(o.headers or {}),
+            message_id=o.message_id or f"<outbox.{o.id}@crm>",
+            attempts=o.attempts,
+            recipient_id=o.campaign_recipient_id,
+            campaign_id=cid,
+        )
+        for o, cid in session.execute(stmt)
+    ]
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the next campaign message falls due, for a sender deciding how long to wait."""
+    return session.scalar(
+        select(OutboxMessage.due_at)
+        .where(OutboxMessage.kind.in_(KINDS), OutboxMessage.status == OutboxStatus.PENDING)
+        .order_by(OutboxMessage.due_at)
+        .limit(1)
+    )
+
+
+def deliver_due(
+    db: Database,
+    settings: Settings,
+    transport: CampaignTransport,
+    *,
+    clock: Callable[[], datetime],
+    limit: int = 500,
+    kinds: tuple[str, ...] = KINDS,
+) -> DeliveryReport:
+    """Send up to `limit` due messages; each outcome is committed as it happens."""
+    report = DeliveryReport()
+    with db.read() as session:
+        rows = due_rows(session, now=clock(), limit=limit, kinds=kinds)
+        errors = dict(
+            session.execute(
+                select(Campaign.id, Campaign.consecutive_errors).where(
+                    Campaign.id.in_({r.campaign_id for r in rows if r.campaign_id})
+                )
+            ).all()
+        )
+    paused: set[int] = set()
+    for row in rows:
+        if row.campaign_id in paused:
+            continue
+        _deliver_one(db, settings, transport, row, clock(), errors, paused, report)
+    return report
+
+
+def _deliver_one(
+    db: Database,
+    settings: Settings,
+    transport: CampaignTransport,
+    row: _Row,
+    now: datetime,
+    errors: dict[int, int],
+    paused: set[int],
+    report: DeliveryReport,
+) -> None:
+    envelope = row.headers.get(ENVELOPE_HEADER) or settings.bot_address
+    rcpt = parseaddr(row.to)[1] or row.to
+    data = build_message(
+        from_addr=settings.bot_address,
+        to=row.to,
+        subject=row.subject,
+        text=row.text,
+        html=row.html,
+        message_id=row.message_id,
+        date=now,
+        headers=row.headers,
+    )
+
+    def commit() -> bool:
+        return _mark_sent(db, row, now, reset_errors=bool(errors.get(row.campaign_id or 0)))
+
+    try:
+        if transport.send(envelope, rcpt, data, commit):
+            report.sent += 1
+            if row.campaign_id:
+                errors[row.campaign_id] = 0
+        return
+    except SendFailure as exc:
+        failure = exc
+    outcome = _record_failure(db, settings, row, failure, now)
+    if outcome == "failed":
+        report.failed += 1
+    elif outcome == "deferred":
+        report.deferred += 1
+    if (failure.recipient and failure.permanent) or row.campaign_id is None:
+        return
+    if failure.maybe_delivered:
+        return
+    count = _count_error(db, settings, row.campaign_id, str(failure), now)
+    errors[row.campaign_id] = count
+    if count >= settings.campaign_error_limit:
+        paused.add(row.campaign_id)
+        report.paused.append(str(row.campaign_id))
+
+
+def _mark_sent(db: Database, row: _Row, now: datetime, *, reset_errors: bool) -> bool:
+    with db.write() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(
+                status=OutboxStatus.SENT, sent_at=now, attempts=row.attempts + 1, last_error=None
+            )
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        if row.recipient_id is not None:
+            session.execute(
+                update(CampaignRecipient)
+                .where(CampaignRecipient.id == row.recipient_id)
+                .values(status=RecipientStatus.SENT, sent_at=now)
+            )
+        if reset_errors and row.campaign_id is not None:
+            session.execute(
+                update(Campaign).where(Campaign.id == row.campaign_id).values(consecutive_errors=0)
+            )
+    return True
+
+
+def _record_failure(
+    db: Database, settings: Settings, row: _Row, failure: SendFailure, now: datetime
+) -> str:
+    """Write down what went wrong; 'failed', 'deferred' or 'kept' (probably delivered)."""
+    from jobs.campaigns.bounces import record_bounce
+
+    with db.write() as session:
+        out = session.get(OutboxMessage, row.id)
+        if out is None:
+            return "failed"
+        out.last_error = str(failure)[:2000]
+        if failure.maybe_delivered:
+            return "kept"  # the dot went out; sending again could deliver it twice
+        out.attempts = row.attempts + 1
+        out.sent_at = None
+        recipient = session.get(CampaignRecipient, row.recipient_id) if row.recipient_id else None
+        if failure.permanent or out.attempts >= MAX_ATTEMPTS:
+            out.status = OutboxStatus.FAILED
+            if recipient is not None:
+                recipient.status, recipient.detail = RecipientStatus.FAILED, str(failure)[:500]
+                if failure.recipient and failure.permanent:
+                    record_bounce(session, recipient, severity="hard", reason=str(failure), now=now)
+            return "failed"
+        out.status = OutboxStatus.PENDING
+        out.due_at = now + backoff(out.attempts)
+        if recipient is not None:
+            recipient.status = RecipientStatus.QUEUED
+        return "deferred"
+
+
+def _count_error(
+    db: Database, settings: Settings, campaign_id: int, error: str, now: datetime
+) -> int:
+    with db.write() as session:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is None:
+            return 0
+        campaign.consecutive_errors += 1
+        if (
+            campaign.consecutive_errors >= settings.campaign_error_limit
+            and campaign.status == CampaignStatus.SENDING
+        ):
+            campaign.status = CampaignStatus.PAUSED
+            notify_owner_paused(session, settings, campaign, error, now=now)
+            log.warning("campaign %s paused after %s errors", campaign.name, campaign_id)
+        return campaign.consecutive_errors
+
+
+def owner_address(session: Session, campaign: Campaign) -> str | None:
+    if campaign.created_by is not None and campaign.created_by.active:
+        return campaign.created_by.email
+    admin = session.scalar(
+        select(User.email).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
+    )
+    return admin
+
+
+def notify_owner_paused(
+    session: Session, settings: Settings, campaign: Campaign, error: str, *, now: datetime
+) -> None:
+    to = owner_address(session, campaign)
+    if to is None:
+        return
+    text = (
+        f"The campaign {campaign.name!r} was paused after {campaign.consecutive_errors} "
+        f"delivery errors in a row.\n\nLast error: {error}\n\n"
+        "Nothing more goes out until it is resumed. When the cause is fixed:\n"
+        f"    crm campaign resume {campaign.name}\n"
+    )
+    enqueue(
+        session,
+        kind="campaign_paused",
+        dedupe_key=f"campaign-paused:{campaign.id}:{now.isoformat()}",
+        to=to,
+        subject=f"Campaign paused: {campaign.name}",
+        text=text,
+        due_at=now,
+    )
