@@ -140,6 +140,10 @@ def _typed_value(value: str | None) -> str | None:
     return value.split(";", 1)[1].strip() if ";" in value else value.strip()
 
 
+def _bare(address: str | None) -> str | None:
+    return address.strip().strip("<>").strip() if address else address
+
+
 def _original(report: Message) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     for part in report.walk():
         ctype = part.get_content_type()
@@ -206,9 +210,11 @@ def _abuse_report(report: Message) -> AbuseReport | None:
     return AbuseReport(
         feedback_type=str(fields.get("Feedback-Type", "abuse")).strip().lower(),
         user_agent=fields.get("User-Agent"),
-        original_mail_from=_typed_value(fields.get("Original-Mail-From")),
+        original_mail_from=_bare(_typed_value(fields.get("Original-Mail-From"))),
         original_rcpt_to=tuple(
-            v for v in (_typed_value(x) for x in fields.get_all("Original-Rcpt-To") or []) if v
+            v
+            for v in (_bare(_typed_value(x)) for x in fields.get_all("Original-Rcpt-To") or [])
+            if v
         ),
         reported_domain=fields.get("Reported-Domain"),
         arrival_date=fields.get("Arrival-Date") or fields.get("Received-Date"),
