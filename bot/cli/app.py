@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from bot.cli import campaign, core
+from bot.cli import campaign, core, parse, transfer
 from bot.cli.common import CliError
 from store.settings import SettingsError
 
@@ -21,6 +21,9 @@ app = typer.Typer(
 app.command("init")(core.init)
 app.command("serve")(core.serve_command)
 app.add_typer(core.user_app, name="user")
+app.add_typer(transfer.import_app, name="import")
+app.add_typer(transfer.export_app, name="export")
+app.command("parse")(parse.parse_command)
 app.add_typer(campaign.app, name="campaign")
 
 

@@ -1,0 +1,440 @@
+"""The audit trail that makes an intake (or any command) undoable.
+
+`track_changes` listens to the session's flushes while its block runs and writes one
+`AuditEvent` per inserted, updated or deleted row (and per tag link added or removed),
+with JSON-safe column images. `undo_change` replays those events backwards. It refuses
+when a row was touched by a later change still in force, because reverting it then would
+silently throw away someone else's work.
+
+Not captured: ORM bulk statements (`session.execute(insert(...))`) and what the database
+does on its own (ON DELETE CASCADE / SET NULL). Audited work goes through the ORM.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Column, Table, and_, delete, event, insert, inspect, select, update
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
+from sqlalchemy.types import TypeDecorator
+
+from store.models import AuditAction, AuditEvent, Base, Change
+
+# Rows whose history is not "undoable work": the audit trail itself, mail that may
+# already have left, raw inbound bytes and job bookkeeping.
+NOT_AUDITED = frozenset(
+    {"changes", "audit_events", "outbox", "inbound_messages", "seen_events", "job_state"}
+)
+# Bookkeeping columns: restored by undo, but a difference is never a conflict.
+IGNORED_COLUMNS = frozenset({"updated_at"})
+_ACTIVE = "crm_audit_change_id"
+_AUDIT_TABLE = Base.metadata.tables["audit_events"]
+
+
+class UndoError(Exception):
+    """A change cannot be undone (unknown, already undone, or overtaken by later work)."""
+
+
+@contextmanager
+def track_changes(
+    session: Session,
+    *,
+    user_id: int | None,
+    source: str,
+    now: datetime,
+    summary: str | None = None,
+) -> Iterator[Change]:
+    """Record every row flushed inside the block as events of one new `Change`."""
+    if session.info.get(_ACTIVE) is not None:
+        raise RuntimeError("track_changes blocks cannot be nested on one session")
+    session.flush()  # earlier pending work is not part of this change
+    change = Change(user_id=user_id, source=source, summary=summary, created_at=now)
+    session.add(change)
+    session.flush()
+    session.info[_ACTIVE] = change.id
+
+    snapshots: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def before_flush(sess: Session, _ctx: UOWTransaction, _instances: object) -> None:
+        snapshots.clear()
+        snapshots.update(_snapshots(sess))
+
+    def after_flush(sess: Session, _ctx: UOWTransaction) -> None:
+        rows = _events_of_flush(sess, change.id, snapshots)
+        if rows:
+            sess.connection().execute(insert(_AUDIT_TABLE), rows)
+
+    event.listen(session, "before_flush", before_flush)
+    event.listen(session, "after_flush", after_flush)
+    try:
+        yield change
+        session.flush()
+    finally:
+        event.remove(session, "before_flush", before_flush)
+        event.remove(session, "after_flush", after_flush)
+        session.info.pop(_ACTIVE, None)
+    session.expire(change, ["events"])
+
+
+def last_change(session: Session, user_id: int | None) -> Change | None:
+    """The user's most recent change that has not been undone."""
+    return session.scalar(
+        select(Change)
+        .where(Change.user_id == user_id, Change.undone_at.is_(None))
+        .order_by(Change.id.desc())
+        .limit(1)
+    )
+
+
+def undo_change(session: Session, change_id: int, *, now: datetime) -> Change:
+    """Revert one change exactly; mark it undone. Raises UndoError when it cannot."""
+    session.flush()
+    change = session.get(Change, change_id)
+    if change is None:
+        raise UndoError(f"no change #{change_id}")
+    if change.undone_at is not None:
+        raise UndoError(f"change #{change_id} was already undone")
+    events = list(change.events)
+    _check_not_overtaken(session, change, events)
+    for ev in sorted(events, key=_undo_order):
+        _revert(session, ev)
+    change.undone_at = now
+    session.flush()
+    session.expire_all()  # rows changed behind the ORM's back are read afresh
+    return change
+
+
+# --- capture -------------------------------------------------------------------------
+
+
+def _snapshots(session: Session) -> dict[tuple[str, int], dict[str, Any]]:
+    """The stored images of rows about to be updated or deleted, read before the flush.
+
+    The ORM's own history lacks the old value of an attribute that was expired when it
+    was set, so the row as stored is the reliable "before".
+    """
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    for obj in list(session.dirty) + list(session.deleted):
+        state = inspect(obj)
+        if not _audited(obj) or state.identity is None:
+            continue
+        table = state.mapper.local_table
+        assert isinstance(table, Table)
+        pk = _pk(obj)
+        if pk is not None and (table.name, pk) not in out:
+            current = _current(session, table, pk)
+            if current is not None:
+                out[(table.name, pk)] = current
+    return out
+
+
+def _events_of_flush(
+    session: Session, change_id: int, snapshots: dict[tuple[str, int], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
+
+    def rank(obj: object) -> tuple[int, int]:
+        mapper = inspect(obj).mapper
+        return order.get(mapper.local_table.name, 0), _pk(obj) or 0
+
+    for obj in sorted(session.new, key=rank):
+        if _audited(obj):
+            out.append(_row(change_id, AuditAction.CREATE, obj, None, _image(obj)))
+            out.extend(_link_events(change_id, obj))
+    for obj in session.dirty:
+        if _audited(obj) and session.is_modified(obj, include_collections=False):
+            before, after = _diff(obj, snapshots.get(_key(obj), {}))
+            if before or after:
+                out.append(_row(change_id, AuditAction.UPDATE, obj, before, after))
+        if _audited(obj):
+            out.extend(_link_events(change_id, obj))
+    for obj in sorted(session.deleted, key=rank, reverse=True):
+        if _audited(obj):
+            out.extend(_link_events(change_id, obj, deleted=True))
+            before = snapshots.get(_key(obj)) or _image(obj, committed=True)
+            out.append(_row(change_id, AuditAction.DELETE, obj, before, None))
+    return out
+
+
+def _audited(obj: object) -> bool:
+    return inspect(obj).mapper.local_table.name not in NOT_AUDITED
+
+
+def _key(obj: object) -> tuple[str, int]:
+    return inspect(obj).mapper.local_table.name, _pk(obj) or 0
+
+
+def _pk(obj: object) -> int | None:
+    identity = inspect(obj).identity
+    if identity:
+        return int(identity[0])
+    mapper = inspect(obj).mapper
+    value = getattr(obj, mapper.primary_key[0].key, None)
+    return int(value) if value is not None else None
+
+
+def _row(
+    change_id: int,
+    action: AuditAction,
+    obj: object,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "change_id": change_id,
+        "action": action.value,
+        "entity": inspect(obj).mapper.local_table.name,
+        "entity_id": _pk(obj),
+        "before": before,
+        "after": after,
+    }
+
+
+def _columns(obj: object) -> Iterator[tuple[str, Column[Any]]]:
+    mapper: Mapper[Any] = inspect(obj).mapper
+    for prop in mapper.column_attrs:
+        col = prop.columns[0]
+        if isinstance(col, Column) and col.table is mapper.local_table:
+            yield prop.key, col
+
+
+def _image(obj: object, *, committed: bool = False) -> dict[str, Any]:
+    state = inspect(obj)
+    image: dict[str, Any] = {}
+    for key, col in _columns(obj):
+        if committed:
+            hist = state.attrs[key].history
+            values = list(hist.unchanged or ()) + list(hist.deleted or ())
+            value = values[0] if values else state.dict.get(key)
+        else:
+            value = state.dict.get(key)
+        image[col.name] = to_json(value)
+    return image
+
+
+def _diff(obj: object, stored: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key, col in _columns(obj):
+        hist = state.attrs[key].history
+        if not hist.has_changes():
+            continue
+        if col.name in stored:
+            old = stored[col.name]
+        else:
+            old = to_json(hist.deleted[0]) if hist.deleted else None
+        new = to_json(state.dict.get(key))
+        if old != new and not _same_time(old, new):
+            before[col.name] = old
+            after[col.name] = new
+    if before:  # restored on undo too, but never a reason to refuse one
+        for name in IGNORED_COLUMNS & stored.keys():
+            before.setdefault(name, stored[name])
+    return before, after
+
+
+def _link_events(change_id: int, obj: object, *, deleted: bool = False) -> list[dict[str, Any]]:
+    """Rows of many-to-many link tables (contact_tags) added or removed with `obj`."""
+    state = inspect(obj)
+    out: list[dict[str, Any]] = []
+    for rel in state.mapper.relationships:
+        if rel.secondary is None or not isinstance(rel.secondary, Table):
+            continue
+        hist = state.attrs[rel.key].history
+        removed = list(hist.deleted or ())
+        if deleted:
+            removed += list(hist.unchanged or ())
+        for target, action in [(t, AuditAction.CREATE) for t in hist.added or ()] + [
+            (t, AuditAction.DELETE) for t in removed
+        ]:
+            link = _link_image(rel.secondary, obj, target)
+            if link is None:
+                continue
+            before, after = (None, link) if action is AuditAction.CREATE else (link, None)
+            out.append(
+                {
+                    "change_id": change_id,
+                    "action": action.value,
+                    "entity": rel.secondary.name,
+                    "entity_id": _pk(obj),
+                    "before": before,
+                    "after": after,
+                }
+            )
+    return out
+
+
+def _link_image(table: Table, parent: object, child: object) -> dict[str, Any] | None:
+    image: dict[str, Any] = {}
+    for col in table.columns:
+        for fk in col.foreign_keys:
+            target = fk.column.table.name
+            if target == inspect(parent).mapper.local_table.name:
+                image[col.name] = _pk(parent)
+            elif target == inspect(child).mapper.local_table.name:
+                image[col.name] = _pk(child)
+    return image if len(image) == len(table.columns) else None
+
+
+def to_json(value: Any) -> Any:
+    """A JSON-safe form of a column value; `from_json` reverses it for the column's type."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def from_json(col: Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    coltype = col.type.impl_instance if isinstance(col.type, TypeDecorator) else col.type
+    try:
+        pytype = coltype.python_type
+    except NotImplementedError:
+        return value
+    if pytype is datetime:
+        return datetime.fromisoformat(value)
+    if pytype is date:
+        return date.fromisoformat(value)
+    if pytype is Decimal:
+        return Decimal(value)
+    if pytype is bytes:
+        return base64.b64decode(value)
+    if isinstance(pytype, type) and issubclass(pytype, enum.Enum):
+        return pytype(value)
+    return value
+
+
+# --- undo ----------------------------------------------------------------------------
+
+
+def _undo_order(ev: AuditEvent) -> tuple[int, int]:
+    """Unlink, re-insert deleted rows, restore updates, delete created rows, relink."""
+    is_link = ev.entity not in _mapped_tables()
+    if is_link:
+        phase = 0 if ev.action is AuditAction.CREATE else 4
+    else:
+        phase = {AuditAction.DELETE: 1, AuditAction.UPDATE: 2, AuditAction.CREATE: 3}[ev.action]
+    return phase, -ev.id
+
+
+def _mapped_tables() -> dict[str, Table]:
+    return {
+        m.local_table.name: m.local_table  # type: ignore[misc]
+        for m in Base.registry.mappers
+        if isinstance(m.local_table, Table)
+    }
+
+
+def _table(name: str) -> Table:
+    table = Base.metadata.tables.get(name)
+    if table is None:
+        raise UndoError(f"unknown table {name!r} in the audit trail")
+    return table
+
+
+def _pk_col(table: Table) -> Column[Any]:
+    return next(iter(table.primary_key.columns))
+
+
+def _check_not_overtaken(session: Session, change: Change, events: list[AuditEvent]) -> None:
+    rows = {(ev.entity, ev.entity_id) for ev in events if ev.entity in _mapped_tables()}
+    for entity, entity_id in sorted(rows):
+        later = session.scalar(
+            select(AuditEvent.change_id)
+            .join(Change, Change.id == AuditEvent.change_id)
+            .where(
+                AuditEvent.entity == entity,
+                AuditEvent.entity_id == entity_id,
+                AuditEvent.change_id > change.id,
+                Change.undone_at.is_(None),
+            )
+            .limit(1)
+        )
+        if later is not None:
+            raise UndoError(
+                f"cannot undo change #{change.id}: {entity} #{entity_id} was changed "
+                f"later by change #{later}; undo that one first"
+            )
+    for ev in events:
+        if ev.entity in _mapped_tables():
+            _check_current_state(session, change, ev)
+
+
+def _current(session: Session, table: Table, entity_id: int) -> dict[str, Any] | None:
+    row = session.execute(select(table).where(_pk_col(table) == entity_id)).mappings().first()
+    return None if row is None else {k: to_json(v) for k, v in row.items()}
+
+
+def _check_current_state(session: Session, change: Change, ev: AuditEvent) -> None:
+    table = _table(ev.entity)
+    current = _current(session, table, ev.entity_id)
+    what = f"{ev.entity} #{ev.entity_id}"
+    if ev.action is AuditAction.DELETE:
+        if current is not None:
+            raise UndoError(f"cannot undo change #{change.id}: {what} exists again")
+        return
+    if current is None:
+        raise UndoError(f"cannot undo change #{change.id}: {what} was deleted since")
+    if ev.action is AuditAction.UPDATE:
+        expected = ev.after or {}
+        for name, value in expected.items():
+            if name in IGNORED_COLUMNS:
+                continue
+            if name in current and current[name] != value and not _same_time(current[name], value):
+                raise UndoError(
+                    f"cannot undo change #{change.id}: {what} was edited since ({name})"
+                )
+
+
+def _same_time(a: Any, b: Any) -> bool:
+    if not (isinstance(a, str) and isinstance(b, str)):
+        return False
+    try:
+        return datetime.fromisoformat(a) == datetime.fromisoformat(b)
+    except ValueError:
+        return False
+
+
+def _values(table: Table, image: dict[str, Any]) -> dict[str, Any]:
+    return {c.name: from_json(c, image[c.name]) for c in table.columns if c.name in image}
+
+
+def _revert(session: Session, ev: AuditEvent) -> None:
+    table = _table(ev.entity)
+    if ev.entity not in _mapped_tables():
+        _revert_link(session, table, ev)
+        return
+    pk = _pk_col(table)
+    if ev.action is AuditAction.CREATE:
+        session.execute(delete(table).where(pk == ev.entity_id))
+    elif ev.action is AuditAction.UPDATE:
+        values = _values(table, ev.before or {})
+        if values:
+            session.execute(update(table).where(pk == ev.entity_id).values(**values))
+    else:
+        session.execute(insert(table).values(**_values(table, ev.before or {})))
+
+
+def _revert_link(session: Session, table: Table, ev: AuditEvent) -> None:
+    image = ev.after if ev.action is AuditAction.CREATE else ev.before
+    values = _values(table, image or {})
+    match = and_(*(table.c[k] == v for k, v in values.items()))
+    exists = session.execute(select(table).where(match)).first() is not None
+    if ev.action is AuditAction.CREATE and exists:
+        session.execute(delete(table).where(match))
+    elif ev.action is AuditAction.DELETE and not exists:
+        session.execute(insert(table).values(**values))

@@ -1,0 +1,1 @@
+"""Bulk imports from files: contacts now; orders, invoices and payments reuse the report."""

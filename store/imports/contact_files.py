@@ -1,0 +1,281 @@
+"""Contact files: CSV and vCard in, CSV and vCard out.
+
+Readers yield `ContactRow`s numbered by their line in the file (the CSV header is line
+1; a vCard is numbered by its BEGIN line) and never stop at a bad row: the row carries
+its error and the importer reports it while the good rows go in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from charset_normalizer import from_bytes
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.imports.contacts import ContactRow
+from store.imports.vcard import escape, format_vcard, parse_vcards, split_value, unescape
+from store.models import Company, Contact, ContactEmail, ContactPhone, Tag, contact_tags
+
+KNOWN = ("name", "email", "phone", "title", "company", "tags", "marketing_consent")
+OPTIONAL = ("website", "address")
+ALIASES = {
+    "full_name": "name",
+    "e-mail": "email",
+    "email_address": "email",
+    "mobile": "phone",
+    "telephone": "phone",
+    "phone_number": "phone",
+    "job_title": "title",
+    "organization": "company",
+    "organisation": "company",
+    "company_name": "company",
+    "url": "website",
+    "consent": "marketing_consent",
+}
+EXPORT_CHUNK = 2000
+
+
+class ContactFileError(ValueError):
+    """The file as a whole cannot be read (unknown format, no header, undecodable)."""
+
+
+@dataclass(frozen=True)
+class ContactFile:
+    rows: Iterator[ContactRow]
+    warnings: tuple[str, ...]
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        if best is None:
+            raise ContactFileError(f"{path}: cannot tell the text encoding") from None
+        return str(best)
+
+
+def read_contact_file(path: Path) -> ContactFile:
+    """By extension: .vcf/.vcard is vCard, anything else CSV."""
+    text = read_text(path)
+    if path.suffix.lower() in (".vcf", ".vcard") or text.lstrip().upper().startswith("BEGIN:VCARD"):
+        return ContactFile(vcard_rows(text), ())
+    return csv_rows(text)
+
+
+def _header_key(value: str) -> str:
+    key = "_".join(value.strip().lower().replace("-", "_").split())
+    key = key.replace("e_mail", "email")
+    return ALIASES.get(key, key)
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in cell.replace(",", ";").split(";") if p.strip())
+
+
+def csv_rows(text: str) -> ContactFile:
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        raise ContactFileError("the file is empty: a header row is needed (name,email,…)")
+    keys = [_header_key(h) for h in header]
+    if "email" not in keys and "name" not in keys and "first_name" not in keys:
+        raise ContactFileError(
+            "the header needs at least a name or an email column; found: " + ", ".join(header)
+        )
+    custom = [h for h, k in zip(header, keys, strict=True) if k not in (*KNOWN, *OPTIONAL)]
+    custom = [h for h in custom if _header_key(h) not in ("first_name", "last_name")]
+    warnings = (f"extra columns kept as custom fields: {', '.join(custom)}",) if custom else ()
+    return ContactFile(_csv_iter(reader, header, keys), warnings)
+
+
+def _csv_iter(reader: Any, header: Sequence[str], keys: Sequence[str]) -> Iterator[ContactRow]:
+    last = 1
+    for cells in reader:
+        line, last = last + 1, reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(keys) and any(c.strip() for c in cells[len(keys) :]):
+            yield ContactRow(line, error=f"{len(cells)} fields where the header has {len(keys)}")
+            continue
+        values: dict[str, str] = {}
+        extra: dict[str, str] = {}
+        for head, key, cell in zip(header, keys, cells, strict=False):
+            if key in (*KNOWN, *OPTIONAL, "first_name", "last_name"):
+                values[key] = cell.strip()
+            elif cell.strip():
+                extra[head.strip()] = cell.strip()
+        name = values.get("name") or " ".join(
+            filter(None, [values.get("first_name"), values.get("last_name")])
+        )
+        yield ContactRow(
+            line=line,
+            name=name or None,
+            emails=_split(values.get("email", "")),
+            phones=tuple(p.strip() for p in values.get("phone", "").split(";") if p.strip()),
+            title=values.get("title") or None,
+            company=values.get("company") or None,
+            tags=tuple(t.strip() for t in values.get("tags", "").split(";")),
+            marketing_consent=values.get("marketing_consent") or None,
+            website=values.get("website") or None,
+            address=values.get("address") or None,
+            custom=extra,
+        )
+
+
+def vcard_rows(text: str) -> Iterator[ContactRow]:
+    from store.imports.vcard import VCardError
+
+    try:
+        for card in parse_vcards(text):
+            yield _card_row(card)
+    except VCardError as exc:
+        line = int(str(exc).split(":", 1)[0].removeprefix("line "))
+        yield ContactRow(line, error=str(exc).split(": ", 1)[1])
+
+
+def _card_row(card: Any) -> ContactRow:
+    name = card.first("FN")
+    if not name and (n := card.first("N")):
+        family, given, *rest = [*split_value(n), "", ""]
+        name = " ".join(filter(None, [given, rest[0] if rest else "", family]))
+    emails = sorted(
+        card.all("EMAIL"),
+        key=lambda p: "PREF" not in p.params.get("TYPE", "").upper() and "PREF" not in p.params,
+    )
+    adr = card.first("ADR")
+    address = ", ".join(p for p in split_value(adr) if p.strip()) if adr else None
+    org = card.first("ORG")
+    tags = [t for p in card.all("CATEGORIES") for t in split_value(p.value, ",")]
+    return ContactRow(
+        line=card.line,
+        name=unescape(name) if name else None,
+        emails=tuple(p.value.strip() for p in emails if p.value.strip()),
+        phones=tuple(
+            p.value.strip().removeprefix("tel:") for p in card.all("TEL") if p.value.strip()
+        ),
+        title=unescape(card.first("TITLE") or "") or None,
+        company=split_value(org)[0] if org else None,
+        tags=tuple(tags),
+        website=card.first("URL"),
+        address=address,
+    )
+
+
+# --- export --------------------------------------------------------------------------
+
+
+def export_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every live (not merged) contact with its emails, phones, tags and company."""
+    last = 0
+    while True:
+        chunk = session.execute(
+            select(Contact, Company.name)
+            .outerjoin(Company, Company.id == Contact.company_id)
+            .where(Contact.merged_into_id.is_(None), Contact.id > last)
+            .order_by(Contact.id)
+            .limit(EXPORT_CHUNK)
+        ).all()
+        if not chunk:
+            return
+        ids = [c.id for c, _ in chunk]
+        emails = _grouped(
+            session, ContactEmail.contact_id, ContactEmail.email, ids, ContactEmail.id
+        )
+        phones = _grouped(
+            session, ContactPhone.contact_id, ContactPhone.number, ids, ContactPhone.id
+        )
+        tags = _grouped(session, contact_tags.c.contact_id, Tag.name, ids, Tag.name)
+        for contact, company in chunk:
+            yield {
+                "contact": contact,
+                "company": company,
+                "emails": emails.get(contact.id, []),
+                "phones": phones.get(contact.id, []),
+                "tags": tags.get(contact.id, []),
+            }
+        last = ids[-1]
+        session.expunge_all()
+
+
+def _grouped(
+    session: Session, key: Any, value: Any, ids: list[int], order: Any
+) -> dict[int, list[str]]:
+    query = select(key, value).where(key.in_(ids)).order_by(order)
+    if value.table is Tag.__table__:
+        query = query.join(Tag, Tag.id == contact_tags.c.tag_id)
+    out: dict[int, list[str]] = {}
+    for k, v in session.execute(query):
+        out.setdefault(k, []).append(v)
+    return out
+
+
+def write_csv(session: Session, out: io.TextIOBase | Any) -> int:
+    custom_keys = sorted(
+        {k for (c,) in session.execute(select(Contact.custom)) for k in (c or {})}
+        - {*KNOWN, *OPTIONAL}
+    )
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*KNOWN, *OPTIONAL, *custom_keys])
+    count = 0
+    for rec in export_records(session):
+        c: Contact = rec["contact"]
+        consent = (
+            c.consent_at.isoformat()
+            if c.marketing_consent and c.consent_at
+            else ("yes" if c.marketing_consent else "no")
+        )
+        custom = c.custom or {}
+        writer.writerow(
+            [
+                c.name or "",
+                ";".join(rec["emails"]),
+                ";".join(rec["phones"]),
+                c.title or "",
+                rec["company"] or "",
+                ";".join(rec["tags"]),
+                consent,
+                c.website or "",
+                c.address or "",
+                *(custom.get(k, "") for k in custom_keys),
+            ]
+        )
+        count += 1
+    return count
+
+
+def write_vcf(session: Session, out: io.TextIOBase | Any) -> int:
+    count = 0
+    for rec in export_records(session):
+        c: Contact = rec["contact"]
+        name = c.name or (rec["emails"][0] if rec["emails"] else "")
+        words = (c.name or "").split()
+        family, given = (words[-1], " ".join(words[:-1])) if words else ("", "")
+        props = [("FN", escape(name)), ("N", f"{escape(family)};{escape(given)};;;")]
+        props += [("EMAIL;TYPE=INTERNET", escape(e)) for e in rec["emails"]]
+        props += [("TEL", escape(p)) for p in rec["phones"]]
+        if rec["company"]:
+            props.append(("ORG", escape(rec["company"])))
+        if c.title:
+            props.append(("TITLE", escape(c.title)))
+        if c.website:
+            props.append(("URL", c.website))
+        if c.address:
+            props.append(("ADR", ";;" + escape(c.address) + ";;;;"))
+        if rec["tags"]:
+            props.append(("CATEGORIES", ",".join(escape(t) for t in rec["tags"])))
+        out.write(format_vcard(props))
+        count += 1
+    return count

@@ -1,0 +1,435 @@
+"""Bulk contact import with the same dedupe rules as `upsert_contact`, a batch at a time.
+
+Per batch: validate every row, look up the batch's emails, companies, names and tags
+with a handful of `IN (...)` queries, decide in memory what each row creates, fills or
+leaves alone, then write with bulk INSERT/UPDATE statements. A 100,000-row file is a
+hundred such batches, each its own transaction, so a failure loses at most one batch
+and memory stays flat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from store.contact_fields import ContactError, clean_email, clean_phone, clean_tags, clean_text
+from store.db import Database
+from store.imports.report import ImportReport
+from store.models import Company, Contact, ContactEmail, ContactPhone, Tag, contact_tags
+from store.normalize import company_domain_for, company_name_from_domain, name_key
+
+BATCH_SIZE = 1000
+_FILLABLE = ("name", "title", "website", "address")
+_YES = {"yes", "y", "true", "1", "x", "opt-in", "opted in"}
+_NO = {"no", "n", "false", "0", "", "opt-out"}
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One contact as read from a file, before any cleaning. `line` is its file line."""
+
+    line: int
+    name: str | None = None
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    title: str | None = None
+    company: str | None = None
+    tags: tuple[str, ...] = ()
+    marketing_consent: str | None = None
+    website: str | None = None
+    address: str | None = None
+    custom: Mapping[str, str] = field(default_factory=dict)
+    error: str | None = None  # the reader could not make sense of the line
+
+
+@dataclass
+class _Clean:
+    line: int
+    values: dict[str, Any]
+    emails: list[str]
+    phones: list[str]
+    tags: list[str]
+    company: str | None
+    consent_at: datetime | None
+    custom: dict[str, str]
+    company_id: int | None = None
+
+
+@dataclass
+class _Rec:
+    """A contact's state during a batch: loaded from the store or made by this batch."""
+
+    id: int | None
+    values: dict[str, Any]
+    emails: list[str]
+    phones: list[str]
+    tags: set[str]
+    dirty: set[str] = field(default_factory=set)
+    new_emails: list[str] = field(default_factory=list)
+    new_phones: list[str] = field(default_factory=list)
+    new_tags: list[str] = field(default_factory=list)
+
+
+def parse_consent(value: str | None, now: datetime) -> datetime | None:
+    """yes/no, or the ISO date consent was given; returns when it was given, or None."""
+    text = (value or "").strip().lower()
+    if text in _NO:
+        return None
+    if text in _YES:
+        return now
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+        parsed = datetime.fromisoformat(text.replace("z", "+00:00"))
+    except ValueError:
+        raise ContactError(f"invalid marketing_consent {value!r} (yes, no or a date)") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _clean(row: ContactRow, now: datetime, region: str) -> _Clean:
+    if row.error:
+        raise ContactError(row.error)
+    emails = list(dict.fromkeys(clean_email(e) for e in row.emails if e.strip()))
+    phones = list(dict.fromkeys(clean_phone(p, region) for p in row.phones if p.strip()))
+    name = clean_text(row.name)
+    if not emails and not name:
+        raise ContactError("a contact needs a name or an email")
+    values = {
+        "name": name,
+        "title": clean_text(row.title),
+        "website": clean_text(row.website, 500),
+        "address": (row.address or "").strip() or None,
+    }
+    custom = {k: v.strip() for k, v in row.custom.items() if v and v.strip()}
+    return _Clean(
+        row.line,
+        values,
+        emails,
+        phones,
+        clean_tags(row.tags),
+        clean_text(row.company),
+        parse_consent(row.marketing_consent, now),
+        custom,
+    )
+
+
+def import_contacts(
+    db: Database,
+    rows: Iterable[ContactRow],
+    *,
+    now: datetime,
+    default_region: str = "US",
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import rows in batches, one transaction each; returns the combined report."""
+    report = ImportReport()
+    it: Iterator[ContactRow] = iter(rows)
+    while batch := list(islice(it, batch_size)):
+        with db.write() as session:
+            report.absorb(import_batch(session, batch, now=now, default_region=default_region))
+        if progress is not None:
+            progress(len(batch))
+    return report
+
+
+def import_batch(
+    session: Session, rows: Sequence[ContactRow], *, now: datetime, default_region: str = "US"
+) -> ImportReport:
+    """Apply one batch inside the caller's transaction."""
+    report = ImportReport()
+    cleaned: list[_Clean] = []
+    for row in rows:
+        try:
+            cleaned.append(_clean(row, now, default_region))
+        except ContactError as exc:
+            report.reject(row.line, str(exc))
+    if not cleaned:
+        return report
+    _resolve_companies(session, cleaned)
+    batch = _Batch(session, cleaned)
+    for item in cleaned:
+        rec, created = batch.find_or_new(item)
+        changed = _apply(rec, item, now, report)
+        if created:
+            report.created += 1
+        elif changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    batch.write(now)
+    return report
+
+
+def _resolve_companies(session: Session, items: list[_Clean]) -> None:
+    """Company ids by email domain, else by name; missing companies are inserted."""
+    by_domain: dict[str, str | None] = {}
+    by_name: dict[str, str] = {}
+    for item in items:
+        domain = next(filter(None, map(company_domain_for, item.emails)), None)
+        if domain:
+            if by_domain.get(domain) is None:
+                by_domain[domain] = item.company
+        elif item.company:
+            by_name.setdefault(item.company.lower(), item.company)
+    known: dict[str, int] = {}
+    if by_domain:
+        for cid, cname, cdomain in session.execute(
+            select(Company.id, Company.name, Company.domain).where(
+                Company.domain.in_(list(by_domain))
+            )
+        ):
+            if cdomain is None:
+                continue
+            known[cdomain] = cid
+            wanted = by_domain[cdomain]
+            if wanted and cname == company_name_from_domain(cdomain) and cname != wanted:
+                session.execute(update(Company).where(Company.id == cid).values(name=wanted))
+    named: dict[str, int] = {}
+    if by_name:
+        for cid, lname in session.execute(
+            select(Company.id, func.lower(Company.name))
+            .where(func.lower(Company.name).in_(list(by_name)))
+            .order_by(Company.id.desc())
+        ):
+            named[lname] = cid
+    new = [(d, n or company_name_from_domain(d)) for d, n in by_domain.items() if d not in known]
+    new_named = [n for key, n in by_name.items() if key not in named]
+    if new or new_named:
+        ids = session.scalars(
+            insert(Company).returning(Company.id, sort_by_parameter_order=True),
+            [{"domain": d, "name": n} for d, n in new] + [{"name": n} for n in new_named],
+        ).all()
+        for (d, _), cid in zip(new, ids, strict=False):
+            known[d] = cid
+        for n, cid in zip(new_named, ids[len(new) :], strict=True):
+            named[n.lower()] = cid
+    for item in items:
+        domain = next(filter(None, map(company_domain_for, item.emails)), None)
+        if domain:
+            item.company_id = known[domain]
+        elif item.company:
+            item.company_id = named[item.company.lower()]
+
+
+class _Batch:
+    """The batch's view of existing contacts, loaded with a few IN queries."""
+
+    def __init__(self, session: Session, items: list[_Clean]) -> None:
+        self.session = session
+        self.by_email: dict[str, _Rec] = {}
+        self.by_name: dict[tuple[str, int], _Rec] = {}
+        self.new: list[_Rec] = []
+        self.loaded: dict[int, _Rec] = {}
+        emails = [e for item in items for e in item.emails]
+        owner: dict[str, int] = {}
+        if emails:
+            query = select(ContactEmail.email, ContactEmail.contact_id)
+            for email, cid in session.execute(query.where(ContactEmail.email.in_(emails))):
+                owner[email] = cid
+        keys = {name_key(i.values["name"]) for i in items if i.company_id is not None}
+        keys.discard(None)
+        name_hits = (
+            session.execute(
+                select(Contact.id, Contact.name_key, Contact.company_id)
+                .where(Contact.name_key.in_(list(keys)), Contact.merged_into_id.is_(None))
+                .order_by(Contact.id.desc())
+            ).all()
+            if keys
+            else []
+        )
+        self._load(set(owner.values()) | {cid for cid, _, _ in name_hits})
+        for email, cid in owner.items():
+            self.by_email[email] = self.loaded[self._survivor(cid)]
+        for cid, key, company_id in name_hits:
+            if key and company_id is not None:
+                self.by_name[(key, company_id)] = self.loaded[cid]
+
+    def _survivor(self, cid: int) -> int:
+        seen: set[int] = set()
+        while (nxt := self.loaded[cid].values.get("merged_into_id")) and cid not in seen:
+            seen.add(cid)
+            if nxt not in self.loaded:
+                self._load({nxt})
+            cid = nxt
+        return cid
+
+    def _load(self, ids: set[int]) -> None:
+        ids -= set(self.loaded)
+        if not ids:
+            return
+        cols = (
+            Contact.id,
+            Contact.name,
+            Contact.title,
+            Contact.website,
+            Contact.address,
+            Contact.company_id,
+            Contact.marketing_consent,
+            Contact.custom,
+            Contact.merged_into_id,
+        )
+        for row in self.session.execute(select(*cols).where(Contact.id.in_(ids))).mappings():
+            values: dict[str, Any] = dict(row)
+            self.loaded[row["id"]] = _Rec(row["id"], values, [], [], set())
+        for cid, email in self.session.execute(
+            select(ContactEmail.contact_id, ContactEmail.email)
+            .where(ContactEmail.contact_id.in_(ids))
+            .order_by(ContactEmail.id)
+        ):
+            self.loaded[cid].emails.append(email)
+        for cid, number in self.session.execute(
+            select(ContactPhone.contact_id, ContactPhone.number)
+            .where(ContactPhone.contact_id.in_(ids))
+            .order_by(ContactPhone.id)
+        ):
+            self.loaded[cid].phones.append(number)
+        for cid, tag in self.session.execute(
+            select(contact_tags.c.contact_id, Tag.name)
+            .join(Tag, Tag.id == contact_tags.c.tag_id)
+            .where(contact_tags.c.contact_id.in_(ids))
+        ):
+            self.loaded[cid].tags.add(tag)
+        new_parents = {
+            r.values["merged_into_id"] for r in self.loaded.values() if r.values["merged_into_id"]
+        }
+        self._load(new_parents)
+
+    def find_or_new(self, item: _Clean) -> tuple[_Rec, bool]:
+        for email in item.emails:
+            if email in self.by_email:
+                return self.by_email[email], False
+        key = name_key(item.values["name"])
+        if key and item.company_id is not None and (key, item.company_id) in self.by_name:
+            return self.by_name[(key, item.company_id)], False
+        values: dict[str, Any] = {k: None for k in _FILLABLE} | {
+            "company_id": item.company_id,
+            "marketing_consent": False,
+            "consent_at": None,
+            "consent_source": None,
+            "custom": {},
+        }
+        rec = _Rec(None, values, [], [], set())
+        self.new.append(rec)
+        for email in item.emails:
+            self.by_email[email] = rec
+        if key and item.company_id is not None:
+            self.by_name[(key, item.company_id)] = rec
+        return rec, True
+
+    def write(self, now: datetime) -> None:
+        _write(self.session, self.new, list(self.loaded.values()), now)
+
+
+def _apply(rec: _Rec, item: _Clean, now: datetime, report: ImportReport) -> bool:
+    """Fill what is empty; note conflicts as warnings. True when something changed."""
+    changed = False
+    for key, new in [*item.values.items(), ("company_id", item.company_id)]:
+        old = rec.values.get(key)
+        if new is None or new == old:
+            continue
+        if old in (None, ""):
+            rec.values[key] = new
+            rec.dirty.add(key)
+            changed = True
+        elif key == "name" and name_key(new) == name_key(old):
+            continue
+        elif key != "company_id":
+            report.warn(f"line {item.line}: kept {key} {old!r}, the file says {new!r}")
+    for email in item.emails:
+        if email not in rec.emails:
+            rec.emails.append(email)
+            rec.new_emails.append(email)
+            changed = True
+    if item.phones and not rec.phones:
+        rec.phones.extend(item.phones)
+        rec.new_phones.extend(item.phones)
+        changed = True
+    elif not set(item.phones) <= set(rec.phones):
+        report.warn(
+            f"line {item.line}: kept phone {rec.phones[0]!r}, the file says {item.phones[0]!r}"
+        )
+    for tag in item.tags:
+        if tag not in rec.tags:
+            rec.tags.add(tag)
+            rec.new_tags.append(tag)
+            changed = True
+    if item.consent_at is not None and not rec.values["marketing_consent"]:
+        rec.values.update(marketing_consent=True, consent_at=item.consent_at)
+        rec.values["consent_source"] = "import"
+        rec.dirty.update(("marketing_consent", "consent_at", "consent_source"))
+        changed = True
+    custom = dict(rec.values["custom"] or {})
+    for key, value in item.custom.items():
+        if custom.get(key) in (None, ""):
+            custom[key] = value
+        elif custom[key] != value:
+            report.warn(f"line {item.line}: kept {key} {custom[key]!r}, the file says {value!r}")
+    if custom != (rec.values["custom"] or {}):
+        rec.values["custom"] = custom
+        rec.dirty.add("custom")
+        changed = True
+    return changed
+
+
+def _write(session: Session, new: list[_Rec], loaded: list[_Rec], now: datetime) -> None:
+    if new:
+        rows = []
+        for rec in new:
+            values = {k: v for k, v in rec.values.items() if k != "id"}
+            rows.append(
+                values
+                | {"name_key": name_key(values["name"]), "created_at": now, "updated_at": now}
+            )
+        ids = session.scalars(
+            insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows
+        ).all()
+        for rec, cid in zip(new, ids, strict=True):
+            rec.id = cid
+    updates = []
+    for rec in loaded:
+        if rec.dirty or rec.new_emails or rec.new_phones or rec.new_tags:
+            values = {k: rec.values[k] for k in rec.dirty}
+            if "name" in values:
+                values["name_key"] = name_key(values["name"])
+            updates.append({"id": rec.id, "updated_at": now, **values})
+    for values in updates:  # few per batch; each may set different columns
+        session.execute(update(Contact).where(Contact.id == values["id"]).values(**values))
+    recs = new + loaded
+    emails = [
+        {
+            "contact_id": r.id,
+            "email": e,
+            "is_primary": len(r.emails) == len(r.new_emails) and i == 0,
+        }
+        for r in recs
+        for i, e in enumerate(r.new_emails)
+    ]
+    if emails:
+        session.execute(insert(ContactEmail), emails)
+    phones = [{"contact_id": r.id, "number": p} for r in recs for p in r.new_phones]
+    if phones:
+        session.execute(insert(ContactPhone), phones)
+    _write_tags(session, recs)
+
+
+def _write_tags(session: Session, recs: list[_Rec]) -> None:
+    names = {t for r in recs for t in r.new_tags}
+    if not names:
+        return
+    ids = {n: i for n, i in session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(names)))}
+    missing = sorted(names - set(ids))
+    if missing:
+        made = session.scalars(
+            insert(Tag).returning(Tag.id, sort_by_parameter_order=True),
+            [{"name": n} for n in missing],
+        ).all()
+        ids.update(zip(missing, made, strict=True))
+    links = [{"contact_id": r.id, "tag_id": ids[t]} for r in recs for t in r.new_tags]
+    session.execute(insert(contact_tags), links)

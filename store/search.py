@@ -1,0 +1,199 @@
+"""Find people and companies by name, email, domain or company name, forgiving typos.
+
+Fuzzy matching every row does not scale, so SQL narrows first: exact email and domain,
+index range scans on the lower-case name key, email and domain ("acm" <= x < "acn"),
+then a bounded substring scan for the rest. Only that candidate set (a few hundred rows
+at most) is ranked with rapidfuzz. Merged contacts are never returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rapidfuzz import fuzz
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from store.models import Company, Contact, ContactEmail
+from store.normalize import name_key
+
+Kind = Literal["contact", "company"]
+CANDIDATES = 200  # per SQL probe
+MIN_SCORE = 60.0
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: Kind
+    id: int
+    label: str
+    score: float
+
+
+def search(
+    session: Session,
+    text: str,
+    *,
+    limit: int = 10,
+    kinds: Iterable[Kind] = ("contact", "company"),
+) -> list[Match]:
+    """Best matches first; an exact email or domain scores 100."""
+    query = " ".join(text.split()).lower().strip("<>")
+    if not query:
+        return []
+    wanted = set(kinds)
+    company_scores = _rank_companies(session, query) if wanted & {"company", "contact"} else {}
+    matches: list[Match] = []
+    if "company" in wanted:
+        matches += [m for m in company_scores.values() if m.score >= MIN_SCORE]
+    if "contact" in wanted:
+        matches += _rank_contacts(session, query, company_scores)
+    matches.sort(key=lambda m: (-m.score, m.kind != "contact", m.id))
+    return matches[:limit]
+
+
+def _prefix_range(column: Any, prefix: str) -> ColumnElement[bool]:
+    """`column` starts with `prefix`, written so that an ordinary index serves it."""
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+def _tokens(query: str) -> list[str]:
+    key = name_key(query.replace("@", " ").replace(".", " ")) or ""
+    return [t for t in key.split() if len(t) >= 2]
+
+
+def _probes(query: str) -> list[str]:
+    """Short stems of each word; a typo after the third letter still shares the stem."""
+    return sorted({t[:3] for t in _tokens(query)} | {t[-3:] for t in _tokens(query) if len(t) > 4})
+
+
+def _rank_companies(session: Session, query: str) -> dict[int, Match]:
+    domain = query.rpartition("@")[2] if "@" in query else query
+    conds: list[ColumnElement[bool]] = [Company.domain == domain]
+    if "." in domain:
+        conds.append(_prefix_range(Company.domain, domain))
+    for probe in _probes(query):
+        conds.append(_prefix_range(Company.domain, probe))
+        conds.append(func.lower(Company.name).contains(probe, autoescape=True))
+    rows = session.execute(
+        select(Company.id, Company.name, Company.domain).where(or_(*conds)).limit(CANDIDATES * 2)
+    ).all()
+    out: dict[int, Match] = {}
+    for cid, cname, cdomain in rows:
+        score = _score_company(query, domain, cname, cdomain)
+        label = f"{cname} ({cdomain})" if cdomain else cname
+        out[cid] = Match("company", cid, label, score)
+    return out
+
+
+def _score_company(query: str, domain: str, cname: str, cdomain: str | None) -> float:
+    if cdomain and domain == cdomain:
+        return 100.0
+    scores = [fuzz.WRatio(query, cname.lower())]
+    if cdomain:
+        scores.append(fuzz.ratio(query, cdomain))
+        scores.append(fuzz.ratio(query, cdomain.split(".")[0]))
+    return float(max(scores))
+
+
+def _contact_ids(session: Session, query: str, companies: dict[int, Match]) -> set[int]:
+    live = Contact.merged_into_id.is_(None)
+    ids: set[int] = set()
+    email_probe = query if "@" in query else query.replace(" ", "")
+    ids.update(
+        session.scalars(
+            select(ContactEmail.contact_id)
+            .where(_prefix_range(ContactEmail.email, email_probe))
+            .limit(CANDIDATES)
+        )
+    )
+    if "@" in query or "." in query:
+        domain = query.rpartition("@")[2]
+        ids.update(
+            session.scalars(
+                select(ContactEmail.contact_id)
+                .where(ContactEmail.email.endswith("@" + domain, autoescape=True))
+                .limit(CANDIDATES)
+            )
+        )
+    tokens = _tokens(query)
+    if tokens:
+        ids.update(
+            session.scalars(
+                select(Contact.id)
+                .where(live, or_(*(_prefix_range(Contact.name_key, t[:3]) for t in tokens)))
+                .limit(CANDIDATES)
+            )
+        )
+    probes = _probes(query)
+    if probes and len(ids) < CANDIDATES:
+        ids.update(
+            session.scalars(
+                select(Contact.id)
+                .where(live, or_(*(Contact.name_key.contains(p, autoescape=True) for p in probes)))
+                .limit(CANDIDATES)
+            )
+        )
+    best = sorted(companies.values(), key=lambda m: -m.score)[:5]
+    good = [m.id for m in best if m.score >= MIN_SCORE]
+    if good:
+        ids.update(
+            session.scalars(
+                select(Contact.id).where(live, Contact.company_id.in_(good)).limit(CANDIDATES)
+            )
+        )
+    return ids
+
+
+def _rank_contacts(session: Session, query: str, companies: dict[int, Match]) -> list[Match]:
+    ids = _contact_ids(session, query, companies)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Contact.id, Contact.name, Contact.company_id, Company.name)
+        .outerjoin(Company, Company.id == Contact.company_id)
+        .where(Contact.id.in_(ids), Contact.merged_into_id.is_(None))
+    ).all()
+    emails: dict[int, list[str]] = {}
+    for cid, email in session.execute(
+        select(ContactEmail.contact_id, ContactEmail.email)
+        .where(ContactEmail.contact_id.in_(ids))
+        .order_by(ContactEmail.is_primary.desc(), ContactEmail.id)
+    ):
+        emails.setdefault(cid, []).append(email)
+    out = []
+    for cid, cname, company_id, company_name in rows:
+        addrs = emails.get(cid, [])
+        score = _score_contact(query, cname, addrs)
+        if company_id in companies:
+            score = max(score, companies[company_id].score * 0.9)
+        if score >= MIN_SCORE:
+            out.append(Match("contact", cid, _contact_label(cname, addrs, company_name), score))
+    return out
+
+
+def _score_contact(query: str, cname: str | None, emails: list[str]) -> float:
+    scores = [0.0]
+    if cname:
+        scores.append(float(fuzz.WRatio(query, cname.lower())))
+        scores.append(float(fuzz.token_sort_ratio(query, cname.lower())))
+    for email in emails:
+        if query == email:
+            return 100.0
+        local, _, domain = email.partition("@")
+        scores.append(float(fuzz.ratio(query, email)))
+        scores.append(float(fuzz.ratio(query, local)))
+        if query == domain:
+            scores.append(95.0)
+    return max(scores)
+
+
+def _contact_label(cname: str | None, emails: list[str], company: str | None) -> str:
+    label = cname or (emails[0] if emails else "(no name)")
+    if cname and emails:
+        label += f" <{emails[0]}>"
+    if company:
+        label += f", {company}"
+    return label
