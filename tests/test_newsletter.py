@@ -336,3 +336,29 @@ def test_repeated_delivery_errors_pause_the_campaign_and_tell_its_owner(
         assert camp is not None
         service.resume(s, camp)
         assert camp.status == CampaignStatus.SENDING and camp.consecutive_errors == 0
+
+
+def test_several_relay_connections_deliver_each_message_once(
+    db: Database, now: datetime, tmp_path: Path
+) -> None:
+    from collections import Counter
+
+    from jobs.campaigns.transport import close_all, transports_for
+    from tests.smtp_sink import start_sink
+
+    port = free_port()
+    sink, controller = start_sink(port)
+    settings = news_settings(tmp_path, relay_url=f"smtp://127.0.0.1:{port}")
+    with db.write() as s:
+        for i in range(30):
+            person(s, f"p{i}@acme.com", f"P {i}")
+    _start(db, now, tmp_path)
+    transports = transports_for(settings.relay_url, settings.maildir, 3)
+    try:
+        report = send_to_end(db, settings, transports, clock=clock_at(now))
+    finally:
+        close_all(transports)
+        controller.stop()
+    counts = Counter(m.rcpt for m in sink.messages)
+    assert report.delivery.sent == 30 and len(counts) == 30 and max(counts.values()) == 1
+    assert all(m.mail_from.startswith("bounces+") for m in sink.messages)

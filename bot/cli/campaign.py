@@ -17,7 +17,7 @@ from jobs.campaigns.delivery import deliver_due
 from jobs.campaigns.render import TemplateError
 from jobs.campaigns.runner import send_to_end
 from jobs.campaigns.segments import SegmentError, audience
-from jobs.campaigns.transport import transport_for
+from jobs.campaigns.transport import close_all, transport_for, transports_for
 from store.models import Campaign
 from store.users import find_user
 
@@ -70,9 +70,7 @@ def create(
                 track_clicks=track_clicks,
                 now=ctx.now(),
             )
-            size = len(
-                audience(session, campaign.segment, now=ctx.now(), zone=ctx.settings.zone)
-            )
+            size = len(audience(session, campaign.segment, now=ctx.now(), zone=ctx.settings.zone))
     except ERRORS as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -191,11 +189,13 @@ def send(
         typer.echo(f"campaign {name!r} sending to {size} recipients")
         if background:
             return
-        transport = transport_for(ctx.settings.relay_url, ctx.settings.maildir)
+        transports = transports_for(
+            ctx.settings.relay_url, ctx.settings.maildir, ctx.settings.campaign_connections
+        )
         try:
-            report = send_to_end(ctx.db, ctx.settings, transport, clock=_running_clock(ctx))
+            report = send_to_end(ctx.db, ctx.settings, transports, clock=_running_clock(ctx))
         finally:
-            transport.close()
+            close_all(transports)
         with ctx.db.read() as session:
             stats = service.stats(session, service.get_campaign(session, name))
     except ERRORS as exc:

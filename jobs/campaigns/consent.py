@@ -17,10 +17,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from jobs.campaigns.bounces import recipient_by_token, suppress
+from store.contacts import contact_by_email, upsert_contact
 from store.models import (
     Campaign,
     Contact,
-    ContactEmail,
     Interaction,
     InteractionKind,
     JobState,
@@ -109,19 +109,13 @@ def unsubscribe(session: Session, token: str, *, source: str, now: datetime) -> 
 
 
 def _contact_for(session: Session, email: str, now: datetime) -> tuple[Contact, bool]:
-    found = session.scalar(select(Contact).join(ContactEmail).where(ContactEmail.email == email))
+    """The person with this address (the survivor if merged), created with their company
+    (by domain) when unknown."""
+    found = contact_by_email(session, email)
     if found is not None:
-        while found.merged_into_id is not None:
-            survivor = session.get(Contact, found.merged_into_id)
-            if survivor is None:
-                break
-            found = survivor
         return found, False
-    contact = Contact(created_at=now, updated_at=now)
-    contact.emails.append(ContactEmail(email=email, is_primary=True))
-    session.add(contact)
-    session.flush()
-    return contact, True
+    result = upsert_contact(session, email=email, now=now)
+    return result.contact, result.created
 
 
 def request_subscription(

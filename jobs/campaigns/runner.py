@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from jobs.campaigns.delivery import DeliveryReport, deliver_due, next_due
 from jobs.campaigns.sending import BATCH, enqueue_batch, hourly_room, max_recipient_id
 from jobs.campaigns.service import start
-from jobs.campaigns.transport import CampaignTransport, transport_for
+from jobs.campaigns.transport import CampaignTransport, close_all, transports_for
 from store.db import Database
 from store.models import Campaign, CampaignRecipient, CampaignStatus, RecipientStatus
 from store.settings import Settings
@@ -131,18 +131,22 @@ def run(
         return now + timedelta(seconds=time.monotonic() - began)
 
     own = transport is None
-    transport = transport or transport_for(settings.relay_url, settings.maildir)
+    transports = [transport] if transport is not None else _transports(settings)
     try:
-        return _loop(db, settings, transport, clock, until=began + budget, sleep=time.sleep)
+        return _loop(db, settings, transports, clock, until=began + budget, sleep=time.sleep)
     finally:
         if own:
-            transport.close()
+            close_all(transports)
+
+
+def _transports(settings: Settings) -> list[CampaignTransport]:
+    return transports_for(settings.relay_url, settings.maildir, settings.campaign_connections)
 
 
 def send_to_end(
     db: Database,
     settings: Settings,
-    transport: CampaignTransport,
+    transport: CampaignTransport | Sequence[CampaignTransport],
     *,
     clock: Callable[[], datetime],
     sleep: Callable[[float], None] = time.sleep,
@@ -156,7 +160,7 @@ def send_to_end(
 def _loop(
     db: Database,
     settings: Settings,
-    transport: CampaignTransport,
+    transport: CampaignTransport | Sequence[CampaignTransport],
     clock: Callable[[], datetime],
     *,
     until: float,

@@ -202,3 +202,18 @@ def transport_for(relay_url: str | None, maildir: str) -> CampaignTransport:
     if relay_url:
         return SmtpTransport(Relay.from_url(relay_url))
     return MaildirTransport(maildir)
+
+
+def transports_for(
+    relay_url: str | None, maildir: str, connections: int = 1
+) -> list[CampaignTransport]:
+    """One transport per parallel relay connection (a Maildir needs only one)."""
+    if not relay_url:
+        return [MaildirTransport(maildir)]
+    relay = Relay.from_url(relay_url)
+    return [SmtpTransport(relay) for _ in range(max(connections, 1))]
+
+
+def close_all(transports: list[CampaignTransport]) -> None:
+    for transport in transports:
+        transport.close()
