@@ -1,18 +1,20 @@
 """Who a campaign goes to: a segment string like `tag:newsletter lifecycle:customer`.
 
-Terms are ANDed; a leading `-` negates one (`-tag:press`). Whatever the segment says, only
+Terms are ANDed; a leading `-` negates one (`-tag:press`); quotes keep spaces in a value
+(`company:"Acme Inc"`). Whatever the segment says, only
 people who gave marketing consent, are not marked do-not-contact, were not merged into
 another contact and whose address is not suppressed are ever selected.
 """
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import (
@@ -51,7 +53,11 @@ class Member:
 def parse_segment(text: str) -> tuple[Term, ...]:
     """`tag:newsletter -lifecycle:lead` -> terms, each checked now rather than at send time."""
     terms = []
-    for word in text.split():
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise SegmentError(f"{text!r}: {exc}") from None
+    for word in words:
         negated = word.startswith(("-", "!"))
         word = word[1:] if negated else word
         key, sep, value = word.partition(":")
@@ -185,4 +191,3 @@ def is_suppressed(session: Session, email: str) -> bool:
     return session.scalar(select(Suppression.id).where(Suppression.email == email)) is not None
 
 
-__all__ = ["Member", "SegmentError", "Term", "audience", "false", "is_suppressed", "parse_segment"]

@@ -101,7 +101,7 @@ def create_campaign(
         name=name,
         subject=subject.strip(),
         body_md=body_md,
-        segment=" ".join(segment.split()),
+        segment=segment.strip(),
         created_by_id=created_by_id,
         track_clicks=track_clicks,
         status=CampaignStatus.DRAFT,
@@ -125,7 +125,7 @@ def update_campaign(
         raise CampaignError(f"{campaign.name!r} is {campaign.status}; only drafts can be edited")
     new_subject = campaign.subject if subject is None else subject.strip()
     new_body = campaign.body_md if body_md is None else body_md
-    new_segment = campaign.segment if segment is None else " ".join(segment.split())
+    new_segment = campaign.segment if segment is None else segment.strip()
     new_track = campaign.track_clicks if track_clicks is None else track_clicks
     _validate(new_subject, new_body, new_segment, new_track)
     campaign.subject, campaign.body_md = new_subject, new_body
