@@ -13,6 +13,8 @@ from typing import Protocol
 
 from bot.context import AppContext
 from bot.http import HttpServer, RouteProvider
+from jobs.scheduler import JobsComponent
+from jobs.transport import SlackSender
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,13 @@ def route_providers(ctx: AppContext) -> list[RouteProvider]:
 def build_components(ctx: AppContext) -> list[Component]:
     """The composition of `crm serve`; each channel is added here when configured."""
     components: list[Component] = [HttpServer(ctx, route_providers(ctx))]
+    slack = ctx.extras.get("slack_sender")  # set by the Slack channel when configured
+    components.append(
+        JobsComponent(
+            ctx.db, ctx.settings, ctx.clock, schedule=ctx.settings.scheduler,
+            slack=slack if isinstance(slack, SlackSender) else None,
+        )
+    )
     return components
 
 

@@ -1,0 +1,346 @@
+"""The mailer: claims due outbox rows, delivers them, and records what happened.
+
+Claiming. Rows are taken with `SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL: several
+processes deliver side by side, each row goes to one of them) inside a write transaction
+(SQLite: `BEGIN IMMEDIATE` serialises claimers, so the select-then-update is a conditional
+update no one can interleave with). A claimed row is `sending` with `claimed_by` and
+`claimed_at`; its Message-ID is fixed at claim time so a resend carries the same one.
+
+Crash recovery. A claim older than `claim_timeout` is taken again. A process killed
+between claim and send therefore delivers after the timeout. A process killed after the
+relay accepted a message but before the outcome was committed sends that message again:
+the relay may see it twice, only in that window, with the same Message-ID, which lets
+receiving systems drop the copy. Outcomes are committed every `flush_every` messages to
+keep the window small.
+
+Failures. A 4xx or a network error moves `due_at` forward with exponential backoff and
+counts an attempt; a 5xx (or a permanent Slack error) marks the row `failed` with the
+server's words. After `max_attempts` transient failures a row fails too.
+
+Slack rows are posted through a `SlackSender`; with no Slack configured they go out as an
+email to the team member whose Slack id the row names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import getaddresses
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from jobs.compose import compose, new_message_id
+from jobs.transport import (
+    DeliveryError,
+    EmailTransport,
+    PermanentError,
+    SlackSender,
+    TransientError,
+    email_transport,
+)
+from store.db import Database
+from store.models import OutboxChannel, OutboxMessage, OutboxStatus, User
+from store.outbox import HeaderInjectionError
+from store.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after the n-th failed attempt, at most six hours."""
+    delay: timedelta = BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+    return min(delay, BACKOFF_CAP)
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def __add__(self, other: DeliveryReport) -> DeliveryReport:
+        return DeliveryReport(
+            self.claimed + other.claimed,
+            self.sent + other.sent,
+            self.retried + other.retried,
+            self.failed + other.failed,
+        )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    row_id: int
+    error: DeliveryError | None = None
+
+
+class Mailer:
+    """Delivers due outbox rows; safe to run in every process at once."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        slack: SlackSender | None = None,
+        transport_factory: Callable[[], EmailTransport] | None = None,
+        worker: str | None = None,
+        batch: int = 200,
+        claim_timeout: timedelta = timedelta(minutes=10),
+        max_attempts: int = 8,
+        flush_every: int = 25,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.slack = slack
+        self.transport_factory = transport_factory or (
+            lambda: email_transport(settings.relay_url, settings.maildir, rate=settings.relay_rate)
+        )
+        self.worker = worker or worker_id()
+        self.batch = batch
+        self.claim_timeout = claim_timeout
+        self.max_attempts = max_attempts
+        self.flush_every = flush_every
+
+    # -- claiming -------------------------------------------------------------------------
+
+    def claim(self, now: datetime) -> tuple[list[OutboxMessage], dict[int, str]]:
+        """Take up to `batch` due rows (and stale claims) for this worker.
+
+        Also returns, for Slack rows that must go out as email, the address to use.
+        """
+        stale = now - self.claim_timeout
+        due = or_(
+            and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now),
+            and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < stale),
+        )
+        with self.db.write() as session:
+            rows = list(
+                session.scalars(
+                    select(OutboxMessage)
+                    .where(due)
+                    .order_by(OutboxMessage.due_at, OutboxMessage.id)
+                    .limit(self.batch)
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            for row in rows:
+                if row.status == OutboxStatus.SENDING:
+                    log.warning("reclaiming outbox row %s left by %s", row.id, row.claimed_by)
+                row.status = OutboxStatus.SENDING
+                row.claimed_by = self.worker
+                row.claimed_at = now
+                if not row.message_id:
+                    row.message_id = new_message_id(self.settings.mail_domain)
+            fallback = self._slack_fallbacks(session, rows)
+        return rows, fallback
+
+    def _slack_fallbacks(self, session: Session, rows: list[OutboxMessage]) -> dict[int, str]:
+        """Without Slack, a Slack row is mailed to the member whose Slack id it names."""
+        if self.slack is not None:
+            return {}
+        slack_rows = [r for r in rows if r.channel == OutboxChannel.SLACK]
+        ids = {r.to_addr for r in slack_rows if "@" not in r.to_addr}
+        emails: dict[str, str] = {}
+        if ids:
+            for slack_id, email in session.execute(
+                select(User.slack_id, User.email).where(User.slack_id.in_(ids))
+            ):
+                emails[str(slack_id)] = email
+        found = {r.id: r.to_addr if "@" in r.to_addr else emails.get(r.to_addr) for r in slack_rows}
+        return {k: v for k, v in found.items() if v}
+
+    # -- delivering -----------------------------------------------------------------------
+
+    async def deliver_due(self, now: datetime) -> DeliveryReport:
+        """Deliver every row due at `now`, batch after batch."""
+        total = DeliveryReport()
+        while True:
+            report = await self.deliver_batch(now)
+            total += report
+            if report.claimed < self.batch:
+                return total
+
+    async def deliver_batch(self, now: datetime) -> DeliveryReport:
+        """Claim one batch and deliver it.
+
+        Messages are composed in a helper thread while the previous one is on the wire,
+        and outcomes are committed in the background while sending goes on; both keep the
+        one relay connection busy.
+        """
+        rows, fallback = await asyncio.to_thread(self.claim, now)
+        if not rows:
+            return DeliveryReport()
+        slack_rows = [r for r in rows if r.channel == OutboxChannel.SLACK and self.slack]
+        mail_rows = [r for r in rows if r not in slack_rows]
+        recorder = _Recorder(self, now)
+        for row in slack_rows:
+            await recorder.add(await self._post_slack(row))
+        if mail_rows:
+            transport = self.transport_factory()
+            try:
+                await transport.open()
+            except DeliveryError as exc:
+                for row in mail_rows:
+                    await recorder.add(_Outcome(row.id, exc))
+            else:
+                try:
+                    await self._send_all(transport, mail_rows, now, fallback, recorder)
+                finally:
+                    await transport.close()
+        return DeliveryReport(claimed=len(rows)) + await recorder.finish()
+
+    async def _send_all(
+        self,
+        transport: EmailTransport,
+        rows: list[OutboxMessage],
+        now: datetime,
+        fallback: dict[int, str],
+        recorder: _Recorder,
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compose") as pool:
+            prepared = [
+                loop.run_in_executor(pool, self._prepare, row, now, fallback) for row in rows
+            ]
+            try:
+                for row, future in zip(rows, prepared, strict=True):
+                    ready = await future
+                    if isinstance(ready, _Outcome):
+                        await recorder.add(ready)
+                        continue
+                    msg, recipients = ready
+                    try:
+                        await transport.send(msg, self.settings.bot_address, recipients)
+                    except DeliveryError as exc:
+                        await recorder.add(_Outcome(row.id, exc))
+                    else:
+                        await recorder.add(_Outcome(row.id))
+            finally:
+                for future in prepared:
+                    future.cancel()
+
+    async def _post_slack(self, row: OutboxMessage) -> _Outcome:
+        assert self.slack is not None
+        payload = dict(row.payload or {})
+        payload.setdefault("channel", row.to_addr)
+        payload.setdefault("text", row.body_text or row.subject)
+        try:
+            await self.slack.post(payload)
+        except DeliveryError as exc:
+            return _Outcome(row.id, exc)
+        return _Outcome(row.id)
+
+    def _prepare(
+        self, row: OutboxMessage, now: datetime, fallback: dict[int, str]
+    ) -> tuple[EmailMessage, list[str]] | _Outcome:
+        """The message and its envelope recipients, or the reason it cannot be sent."""
+        to = fallback.get(row.id) if row.channel == OutboxChannel.SLACK else row.to_addr
+        if not to:
+            return _Outcome(
+                row.id, PermanentError(f"no email address for Slack user {row.to_addr}")
+            )
+        try:
+            msg = compose(row, sender=self.settings.bot_address, now=now, to=to)
+        except (HeaderInjectionError, ValueError) as exc:
+            return _Outcome(row.id, PermanentError(f"refused to compose: {exc}"))
+        recipients = [addr for _, addr in getaddresses([to]) if addr]
+        if not recipients:
+            return _Outcome(row.id, PermanentError(f"no recipient address in {to!r}"))
+        return msg, recipients
+
+    # -- recording ------------------------------------------------------------------------
+
+    def record(self, outcomes: list[_Outcome], now: datetime) -> DeliveryReport:
+        """Commit what happened to each row this worker still holds."""
+        sent = retried = failed = 0
+        with self.db.write() as session:
+            mine = and_(
+                OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.claimed_by == self.worker,
+            )
+            ok = [o.row_id for o in outcomes if o.error is None]
+            if ok:
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ok), mine)
+                    .values(
+                        status=OutboxStatus.SENT,
+                        sent_at=now,
+                        attempts=OutboxMessage.attempts + 1,
+                        last_error=None,
+                        claimed_by=None,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                sent = len(ok)
+            for o in outcomes:
+                if o.error is None:
+                    continue
+                row = session.scalar(
+                    select(OutboxMessage).where(OutboxMessage.id == o.row_id, mine)
+                )
+                if row is None:
+                    continue
+                row.attempts += 1
+                row.last_error = str(o.error)[:2000]
+                row.claimed_by = None
+                if isinstance(o.error, TransientError) and row.attempts < self.max_attempts:
+                    row.status = OutboxStatus.PENDING
+                    row.due_at = now + backoff(row.attempts)
+                    retried += 1
+                    log.info("outbox %s: retry at %s (%s)", row.id, row.due_at, o.error)
+                else:
+                    row.status = OutboxStatus.FAILED
+                    failed += 1
+                    log.warning("outbox %s failed: %s", row.id, o.error)
+        return DeliveryReport(sent=sent, retried=retried, failed=failed)
+
+
+class _Recorder:
+    """Commits outcomes every `flush_every` messages, one commit at a time, off the loop."""
+
+    def __init__(self, mailer: Mailer, now: datetime) -> None:
+        self.mailer = mailer
+        self.now = now
+        self.pending: list[_Outcome] = []
+        self.running: asyncio.Task[DeliveryReport] | None = None
+        self.report = DeliveryReport()
+
+    async def add(self, outcome: _Outcome) -> None:
+        self.pending.append(outcome)
+        if len(self.pending) >= self.mailer.flush_every:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        if self.running is not None:
+            self.report += await self.running
+            self.running = None
+        if self.pending:
+            batch, self.pending = self.pending, []
+            self.running = asyncio.create_task(
+                asyncio.to_thread(self.mailer.record, batch, self.now)
+            )
+
+    async def finish(self) -> DeliveryReport:
+        await self._flush()
+        if self.running is not None:
+            self.report += await self.running
+            self.running = None
+        return self.report
