@@ -362,3 +362,30 @@ def test_several_relay_connections_deliver_each_message_once(
     counts = Counter(m.rcpt for m in sink.messages)
     assert report.delivery.sent == 30 and len(counts) == 30 and max(counts.values()) == 1
     assert all(m.mail_from.startswith("bounces+") for m in sink.messages)
+
+
+def test_the_general_mailer_leaves_campaign_rows_to_the_campaign_sender(
+    db: Database, now: datetime, tmp_path: Path
+) -> None:
+    from jobs.mailer import Mailer
+    from store.outbox import enqueue
+
+    settings = news_settings(tmp_path)
+    with db.write() as s:
+        person(s, "ann@acme.com", "Ann Lee")
+    c = _start(db, now, tmp_path)
+    with db.write() as s:
+        camp = s.get(Campaign, c.id)
+        assert camp is not None
+        enqueue_batch(s, camp, settings, now=now)
+        enqueue(
+            s,
+            kind="dunning",
+            dedupe_key="d:1",
+            to="ann@acme.com",
+            subject="Overdue",
+            text="Please pay",
+            due_at=now,
+        )
+    rows, _ = Mailer(db, settings).claim(now)
+    assert [r.kind for r in rows] == ["dunning"]
