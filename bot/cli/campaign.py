@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.cli.common import CliError, context, parse_now, print_json
 from bot.context import AppContext
-from jobs.campaigns import service
+from jobs.campaigns import runner, service
 from jobs.campaigns.delivery import deliver_due
 from jobs.campaigns.render import TemplateError
 from jobs.campaigns.runner import send_to_end
@@ -75,7 +75,8 @@ def create(
         raise CliError(str(exc)) from None
     finally:
         ctx.close()
-    typer.echo(f"created campaign {name!r} (draft); the segment selects {size} people today")
+    people = "person" if size == 1 else "people"
+    typer.echo(f"created campaign {name!r} (draft); the segment selects {size} {people} today")
 
 
 @app.command("update")
@@ -203,8 +204,8 @@ def send(
     finally:
         ctx.close()
     typer.echo(
-        f"{stats.status}: {stats.sent} sent, {stats.failed} failed, {stats.skipped} skipped, "
-        f"{stats.queued + stats.pending} waiting"
+        f"campaign {name!r} {stats.status}: {stats.sent} sent, {stats.failed} failed, "
+        f"{stats.skipped} skipped, {stats.queued + stats.pending} waiting"
     )
     if report.waiting:
         typer.echo(f"stopped: {report.waiting}; `crm serve` or `crm campaign send` continues")
@@ -253,6 +254,24 @@ def _flip(name: str, action: Callable[..., Campaign], word: str) -> None:
     finally:
         ctx.close()
     typer.echo(f"campaign {name!r} {word}")
+
+
+@app.command("run")
+def run_sweep(
+    budget: float = typer.Option(50.0, "--budget", help="Seconds to work at most"),
+    now: str | None = NOW,
+) -> None:
+    """One sweep as the scheduler runs it: start due campaigns, queue, deliver."""
+    ctx = context(now)
+    try:
+        report = runner.run(ctx.db, ctx.settings, ctx.now(), budget=budget)
+    finally:
+        ctx.close()
+    typer.echo(
+        f"started {len(report.started)}, queued {report.queued}, skipped {report.skipped}, "
+        f"sent {report.delivery.sent}, failed {report.delivery.failed}, "
+        f"deferred {report.delivery.deferred}, finished {len(report.finished)}"
+    )
 
 
 @app.command("list")

@@ -66,7 +66,11 @@ class Stats:
     finished_at: datetime | None
 
     def as_dict(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out: dict[str, object] = {}
+        for key in self.__dataclass_fields__:
+            value = getattr(self, key)
+            out[key] = value.isoformat() if isinstance(value, datetime) else value
+        return out
 
 
 def _validate(subject: str, body_md: str, segment: str, track_clicks: bool) -> None:
