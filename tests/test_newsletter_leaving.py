@@ -316,3 +316,26 @@ def test_click_counting_redirects_only_to_the_campaigns_own_links(
     web(db, settings, now, script)
     with db.read() as s:
         assert service.stats(s, service.get_campaign(s, "Tracked")).clicks == 1
+
+
+def test_an_unsubscribe_after_queueing_still_stops_the_message(
+    db: Database, now: datetime, tmp_path: Path
+) -> None:
+    from jobs.campaigns.consent import unsubscribe
+    from jobs.campaigns.delivery import deliver_due
+    from jobs.campaigns.sending import enqueue_batch
+    from jobs.campaigns.transport import MaildirTransport
+
+    settings = news_settings(tmp_path)
+    with db.write() as s:
+        person(s, "ann@acme.com", "Ann")
+        person(s, "ben@acme.com", "Ben")
+    tokens = started(db, settings, now)
+    with db.write() as s:
+        enqueue_batch(s, service.get_campaign(s, "Nov"), settings, now=now)
+    with db.write() as s:
+        unsubscribe(s, tokens["ann@acme.com"], source="web page", now=now)
+    report = deliver_due(db, settings, MaildirTransport(settings.maildir), clock=lambda: now)
+    assert report.sent == 1
+    (only,) = list((Path(settings.maildir) / "new").iterdir())
+    assert b"ben@acme.com" in only.read_bytes()

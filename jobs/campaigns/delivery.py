@@ -37,6 +37,7 @@ from store.models import (
     OutboxStatus,
     RecipientStatus,
     Role,
+    Suppression,
     User,
 )
 from store.outbox import enqueue
@@ -124,6 +125,34 @@ def next_due(session: Session) -> datetime | None:
     )
 
 
+def _drop_suppressed(session: Session, db: Database, rows: list[_Row]) -> list[_Row]:
+    """An address suppressed after its message was queued gets nothing: the row is cancelled."""
+    emails = {parseaddr(r.to)[1].lower(): r for r in rows if r.recipient_id is not None}
+    if not emails:
+        return rows
+    found = set(session.scalars(select(Suppression.email).where(Suppression.email.in_(emails))))
+    if not found:
+        return rows
+    dropped = [emails[e] for e in found]
+    with db.write() as tx:
+        for row in dropped:
+            tx.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
+                .values(status=OutboxStatus.CANCELLED, last_error="address suppressed")
+            )
+            tx.execute(
+                update(CampaignRecipient)
+                .where(
+                    CampaignRecipient.id == row.recipient_id,
+                    CampaignRecipient.status == RecipientStatus.QUEUED,
+                )
+                .values(status=RecipientStatus.SKIPPED, detail="address suppressed before sending")
+            )
+    ids = {r.id for r in dropped}
+    return [r for r in rows if r.id not in ids]
+
+
 @dataclass
 class _Shared:
     """What the sending threads of one pass share, changed only under `lock`."""
@@ -161,6 +190,7 @@ def deliver_due(
                 )
             )
         }
+        rows = _drop_suppressed(session, db, rows)
     shared = _Shared(errors=errors, report=DeliveryReport())
     writer = db.engine.execution_options(**{IMMEDIATE: True})
     pending = iter(rows)

@@ -66,12 +66,17 @@ def hourly_room(session: Session, settings: Settings, now: datetime) -> int | No
 
 
 def _next_slot(session: Session, campaign: Campaign, now: datetime) -> datetime:
+    """When this campaign's latest queued message is due (rows are queued in due order)."""
     if not campaign.last_recipient_id:
         return now
     last_due = session.scalar(
-        select(OutboxMessage.due_at).where(
-            OutboxMessage.dedupe_key == dedupe_key(campaign.id, campaign.last_recipient_id)
+        select(OutboxMessage.due_at)
+        .where(
+            OutboxMessage.kind == KIND,
+            OutboxMessage.dedupe_key.startswith(f"campaign:{campaign.id}:"),
         )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
     )
     return max(now, last_due) if last_due else now
 
