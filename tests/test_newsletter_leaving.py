@@ -339,3 +339,47 @@ def test_an_unsubscribe_after_queueing_still_stops_the_message(
     assert report.sent == 1
     (only,) = list((Path(settings.maildir) / "new").iterdir())
     assert b"ben@acme.com" in only.read_bytes()
+
+
+def test_stored_mail_to_the_bounce_and_unsubscribe_addresses_is_applied_by_the_sweep(
+    db: Database, now: datetime, tmp_path: Path
+) -> None:
+    from jobs.campaigns.inbound import process_newsletter_mail
+    from store.models import InboundMessage, InboundStatus
+
+    settings = news_settings(tmp_path)
+    with db.write() as s:
+        person(s, "ghost@acme.com", "Gus")
+        person(s, "ann@acme.com", "Ann")
+        person(s, "jane@acme.com", "Jane")
+    tokens = started(db, settings, now)
+    mails = [
+        (
+            _dsn("postfix_hard.eml", tokens["ghost@acme.com"]),
+            f"bounces+{tokens['ghost@acme.com']}@crm.localhost",
+        ),
+        (b"Subject: unsubscribe\r\n\r\n", f"unsubscribe+{tokens['ann@acme.com']}@crm.localhost"),
+        (_dsn("out_of_office.eml", "x"), f"Bounces+{tokens['jane@acme.com']}@crm.localhost"),
+        (b"Subject: hi\r\n\r\nfor the intake", "crm+abc@crm.localhost"),
+    ]
+    with db.write() as s:
+        for raw, rcpt in mails:
+            s.add(
+                InboundMessage(
+                    channel="smtp", received_at=now, rcpt_to=rcpt, raw=raw, size=len(raw)
+                )
+            )
+    report = process_newsletter_mail(db, now)
+    assert (report.processed, report.ignored, report.failed) == (2, 1, 0)
+    with db.read() as s:
+        statuses = [r.status for r in s.scalars(select(InboundMessage).order_by(InboundMessage.id))]
+        assert {x.email for x in s.scalars(select(Suppression))} == {
+            "ghost@acme.com",
+            "ann@acme.com",
+        }
+    assert statuses == [
+        InboundStatus.PROCESSED,
+        InboundStatus.PROCESSED,
+        InboundStatus.IGNORED,
+        InboundStatus.RECEIVED,
+    ]

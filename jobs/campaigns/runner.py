@@ -1,4 +1,5 @@
-"""The campaign sweep: start what is scheduled, queue the next batches, deliver what is due.
+"""The campaign sweep: apply bounces and mailto unsubscribes, start what is scheduled, queue
+the next batches, deliver what is due.
 
 `run(db, settings, now)` is what the scheduler ticks (every minute is right); each call
 works for at most `budget` seconds and leaves everything checkpointed, so ticks can be
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from jobs.campaigns.delivery import DeliveryReport, deliver_due, next_due
+from jobs.campaigns.inbound import InboundReport, process_newsletter_mail
 from jobs.campaigns.sending import BATCH, enqueue_batch, hourly_room, max_recipient_id
 from jobs.campaigns.service import start
 from jobs.campaigns.transport import CampaignTransport, close_all, transports_for
@@ -38,6 +40,7 @@ class RunReport:
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     finished: list[str] = field(default_factory=list)
     waiting: str | None = None  # why the loop stopped early (hourly cap, paused…)
+    inbound: InboundReport | None = None  # bounces, complaints and mailto unsubscribes
 
 
 def start_scheduled(db: Database, settings: Settings, now: datetime) -> list[str]:
@@ -167,6 +170,7 @@ def _loop(
     sleep: Callable[[float], None] | None,
 ) -> RunReport:
     report = RunReport(started=start_scheduled(db, settings, clock()))
+    report.inbound = process_newsletter_mail(db, clock())
     while time.monotonic() < until:
         queued = queue_ahead(db, settings, clock(), report)
         delivered = deliver_due(db, settings, transport, clock=clock, limit=BATCH)

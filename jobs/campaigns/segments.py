@@ -189,5 +189,3 @@ def _suppressed_primaries(session: Session, contact_ids: list[int]) -> set[int]:
 
 def is_suppressed(session: Session, email: str) -> bool:
     return session.scalar(select(Suppression.id).where(Suppression.email == email)) is not None
-
-
