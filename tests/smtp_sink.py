@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,6 +10,25 @@ from email.parser import BytesHeaderParser
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+
+class _FinishesWhatArrived(SMTP):  # type: ignore[misc]
+    """Like a real MTA, take a message whose final dot arrived before the client hung up.
+
+    aiosmtpd cancels its reader the moment EOF arrives, even with the complete message
+    still in its buffer, which would make a client killed right after the dot look as if
+    its message were lost. Postfix and its kind read what arrived first.
+    """
+
+    def eof_received(self) -> bool:
+        asyncio.StreamReaderProtocol.eof_received(self)
+        return False
+
+
+class _SinkController(Controller):  # type: ignore[misc]
+    def factory(self) -> SMTP:
+        return _FinishesWhatArrived(self.handler, **self.SMTP_kwargs)
 
 
 @dataclass
@@ -57,6 +77,6 @@ class Sink:
 
 def start_sink(port: int) -> tuple[Sink, Controller]:
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port, data_size_limit=0)
+    controller = _SinkController(sink, hostname="127.0.0.1", port=port, data_size_limit=0)
     controller.start()
     return sink, controller
