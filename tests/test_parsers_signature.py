@@ -71,14 +71,9 @@ def test_reads_a_full_signature() -> None:
     )
     assert extract_signatures(text, sender_email="John@Acme.com") == (
         ContactCandidate(
-            name="John Doe",
-            email="john@acme.com",
-            phone="+14155550100",
-            title="Head of Purchasing",
-            company="Acme Inc",
-            website="acme.com",
-            address="100 Market St, San Francisco, CA 94105",
-            source="signature",
+            name="John Doe", email="john@acme.com", phone="+14155550100",
+            title="Head of Purchasing", company="Acme Inc", website="acme.com",
+            address="100 Market St, San Francisco, CA 94105", source="signature",
         ),
     )
 
@@ -87,18 +82,10 @@ def test_reads_a_full_signature() -> None:
     ("signature", "sender", "default", "phone"),
     [
         ("John Doe\nSales\n+44 20 7946 0958", "john@acme.de", "US", "+442079460958"),  # +cc
-        (
-            "Hans Braun\nVertrieb\nTel. 030 1234567\nHauptstr. 5, 10115 Berlin, Germany",
-            "hans@braun.com",
-            "US",
-            "+49301234567",
-        ),  # address country beats the .com TLD
-        (
-            "Anna Svensson\nSäljare\n08-123 456 78\nSveavägen 1, 111 57 Stockholm",
-            "anna@gmail.com",
-            "US",
-            "+46812345678",
-        ),  # Swedish postcode
+        ("Hans Braun\nVertrieb\nTel. 030 1234567\nHauptstr. 5, 10115 Berlin, Germany",
+         "hans@braun.com", "US", "+49301234567"),  # address country beats the .com TLD
+        ("Anna Svensson\nSäljare\n08-123 456 78\nSveavägen 1, 111 57 Stockholm",
+         "anna@gmail.com", "US", "+46812345678"),  # Swedish postcode
         ("Hans Braun\nVertrieb\nTel. 030 1234567", "hans@braun.de", "US", "+49301234567"),  # TLD
         ("Anna Svensson\nSäljare\n08-123 456 78", "anna@parts.se", "US", "+46812345678"),
         ("Tom Smith\nBuyer\n020 7946 0958", "tom@shop.co.uk", "US", "+442079460958"),
