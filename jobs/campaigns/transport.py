@@ -109,6 +109,10 @@ class SmtpTransport:
             smtp.ehlo()
         if r.user:
             smtp.login(r.user, r.password or "")
+        # The final dot is a small write after the message text: without TCP_NODELAY, Nagle
+        # holds it until the relay's delayed ACK (~40 ms on Linux) for every message.
+        if smtp.sock is not None:
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._smtp = smtp
         return smtp
 
