@@ -31,7 +31,9 @@ class Component(Protocol):
 
 def route_providers(ctx: AppContext) -> list[RouteProvider]:
     """HTTP routes each channel contributes (Slack, unsubscribe pages…)."""
-    providers: list[RouteProvider] = []
+    from bot.web import unsubscribe
+
+    providers: list[RouteProvider] = [unsubscribe.routes]
     if slack_mode(ctx.settings) == "http":
         from bot.slack.wiring import slack_routes
 
