@@ -14,6 +14,7 @@ from store.normalize import normalize_email
 
 PERSONAL_PREFIX = "crm+"
 BOUNCE_PREFIX = "bounces+"
+UNSUBSCRIBE_PREFIX = "unsubscribe+"  # the mailto of a campaign's List-Unsubscribe
 
 
 class RecipientKind(enum.StrEnum):
@@ -55,9 +56,13 @@ def classify_recipient(
 
 
 def is_bounce_address(address: str) -> bool:
-    """True for a VERP bounce address `bounces+…@domain` (any domain; callers check it)."""
-    local, _ = split_address(address)
-    return local.lower().startswith(BOUNCE_PREFIX) and len(local) > len(BOUNCE_PREFIX)
+    """True for a VERP bounce address `bounces+…@domain`, or a campaign's mailto unsubscribe
+    `unsubscribe+…@domain` (any domain; callers check it): mail the newsletter code handles."""
+    local = split_address(address)[0].lower()
+    return any(
+        local.startswith(prefix) and len(local) > len(prefix)
+        for prefix in (BOUNCE_PREFIX, UNSUBSCRIBE_PREFIX)
+    )
 
 
 def bounce_address(tag: str, mail_domain: str) -> str:
@@ -67,7 +72,7 @@ def bounce_address(tag: str, mail_domain: str) -> str:
 
 def bounce_tag(address: str) -> str | None:
     local, _ = split_address(address)
-    if not is_bounce_address(address):
+    if not (is_bounce_address(address) and local.lower().startswith(BOUNCE_PREFIX)):
         return None
     return local[len(BOUNCE_PREFIX) :]
 

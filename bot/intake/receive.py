@@ -210,7 +210,11 @@ def pending_ids(session: Session, limit: int = 50) -> list[int]:
         select(InboundMessage.id)
         .where(InboundMessage.status == InboundStatus.RECEIVED)
         .where(
-            InboundMessage.rcpt_to.is_(None) | ~func.lower(InboundMessage.rcpt_to).like("bounces+%")
+            InboundMessage.rcpt_to.is_(None)
+            | ~(
+                func.lower(InboundMessage.rcpt_to).like("bounces+%")
+                | func.lower(InboundMessage.rcpt_to).like("unsubscribe+%")
+            )
         )
         .order_by(InboundMessage.id)
         .limit(limit)
