@@ -112,6 +112,7 @@ def test_killing_serve_right_after_250_processes_each_message_exactly_once(
         "CRM_SMTP_PORT": str(smtp_port),
         "CRM_HTTP_PORT": str(free_port()),
         "CRM_MAIL_DOMAIN": "crm.ourco.test",
+        "CRM_SCHEDULER": "false",  # only the intake is under test, not the day's digest
     }
     proc = _start_serve(env, crm_env, smtp_port)
     try:
