@@ -3,7 +3,8 @@
 Claiming. Rows are taken with `SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL: several
 processes deliver side by side, each row goes to one of them) inside a write transaction
 (SQLite: `BEGIN IMMEDIATE` serialises claimers, so the select-then-update is a conditional
-update no one can interleave with). A claimed row is `sending` with `claimed_by` and
+update no one can interleave with). A claimed row is `sending` with `claimed_by` (kept
+after sending: it names the process that delivered) and
 `claimed_at`; its Message-ID is fixed at claim time so a resend carries the same one.
 
 Crash recovery. A claim older than `claim_timeout` is taken again. A process killed
@@ -38,6 +39,7 @@ from email.utils import getaddresses
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from jobs.campaigns.delivery import KINDS as CAMPAIGN_KINDS
 from jobs.compose import compose, new_message_id
 from jobs.transport import (
     DeliveryError,
@@ -130,6 +132,8 @@ class Mailer:
             and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now),
             and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < stale),
         )
+        # campaign rows have their own sender (VERP envelope, checkpointed, pausable)
+        due = and_(due, OutboxMessage.kind.not_in(CAMPAIGN_KINDS))
         with self.db.write() as session:
             rows = list(
                 session.scalars(
@@ -285,7 +289,6 @@ class Mailer:
                         sent_at=now,
                         attempts=OutboxMessage.attempts + 1,
                         last_error=None,
-                        claimed_by=None,
                     )
                     .execution_options(synchronize_session=False)
                 )
