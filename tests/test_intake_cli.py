@@ -153,7 +153,8 @@ def test_killing_serve_right_after_250_processes_each_message_exactly_once(
     with db.read() as session:
         assert session.scalar(select(func.count(Interaction.id))) == 3
         kinds = list(session.scalars(select(OutboxMessage.kind)))
-        assert kinds == ["intake_reply"] * 3
+        # the scheduler in the same process may queue its own mail (a digest): not ours
+        assert [k for k in kinds if k.startswith("intake_")] == ["intake_reply"] * 3
         attempts = list(session.scalars(select(InboundMessage.attempts)))
         assert attempts == [1] * 3
     db.dispose()
