@@ -233,7 +233,8 @@ def bench_dunning(tmp: Path, invoices: int) -> None:
     print(
         f"dunning: sweep over {invoices} invoices ({customers} customers) queued "
         f"{result.queued} reminders in {first:.1f} s wall, {cpu:.1f} s CPU; "
-        f"a second sweep queued {again.queued} in {second:.1f} s; bare read of the {len(rows)} invoice rows {bare:.2f} s"
+        f"a second sweep queued {again.queued} in {second:.1f} s; "
+        f"bare read of the {len(rows)} invoice rows {bare:.2f} s"
     )
     db.dispose()
 
