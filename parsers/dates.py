@@ -14,6 +14,8 @@ Readings (business conventions, the same in every language):
   Freitag") is that day of next calendar week (weeks start on Monday); "next week" alone is
   next Monday;
 - "in 2 weeks" / "om 2 veckor" / "через 2 недели" / "两周后" / "อีก 2 สัปดาห์" count from today;
+- "end of day"/"EOD" is today 17:00; "end of the week" this week's Friday (next week's
+  once it has passed); "end of the month" its last day;
 - the time is 09:00 unless given: "morning" 09:00, "afternoon" 14:00, "evening" 18:00,
   "at 3"/"at 3pm"/"kl 15"/"um 15 Uhr"/"в 15:00"/"下午3点"/"บ่าย 3 โมง"; an hour from 1 to 7
   without am/pm is taken as afternoon ("call at 3" means 15:00 in business hours).
@@ -59,10 +61,13 @@ _NUMBERS = {
 _NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(map(re.escape, _NUMBERS), key=len, reverse=True)) + ")"
 
 _WEEKDAYS: dict[str, Sequence[str]] = {
-    "en": ("monday|mon", "tuesday|tues|tue", "wednesday|wed", "thursday|thurs|thur|thu",
-           "friday|fri", "saturday", "sunday"),
-    "sv": ("måndag(?:en)?", "tisdag(?:en)?", "onsdag(?:en)?", "torsdag(?:en)?", "fredag(?:en)?",
-           "lördag(?:en)?", "söndag(?:en)?"),
+    # Abbreviations only capitalised: "mon ami" and "le tue" are not weekdays.
+    "en": ("monday|(?-i:Mon)", "tuesday|(?-i:Tues|Tue)", "wednesday|(?-i:Wed)",
+           "thursday|(?-i:Thurs|Thur|Thu)", "friday|(?-i:Fri)", "saturday", "sunday"),
+    # Swedish, with the Danish/Norwegian spellings (same rules serve da and no).
+    "sv": ("(?:måndag|mandag)(?:en)?", "(?:tisdag|tirsdag)(?:en)?", "onsdag(?:en)?",
+           "torsdag(?:en)?", "fredag(?:en)?", "(?:lördag|lørdag)(?:en)?",
+           "(?:söndag|søndag)(?:en)?"),
     "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag|sonnabend",
            "sonntag"),
     "ru": ("понедельник[аеу]?", "вторник[аеу]?", "сред[аыуе]", "четверг[аеу]?", "пятниц[аыуе]",
@@ -101,8 +106,9 @@ def _count(m: re.Match[str]) -> int:
     return int(raw) if raw.isdigit() else _NUMBERS.get(raw, 1)
 
 
-_WEEK_UNITS = ("week", "veck", "woche", "недел", "周", "星期", "礼拜", "สัปดาห์", "อาทิตย์")
-_MONTH_UNITS = ("month", "månad", "monat", "месяц", "月", "เดือน")
+_WEEK_UNITS = ("week", "veck", "uge", "uke", "woche", "недел", "周", "星期", "礼拜", "สัปดาห์",
+               "อาทิตย์")
+_MONTH_UNITS = ("month", "månad", "måned", "monat", "месяц", "月", "เดือน")
 
 
 def _span_days(m: re.Match[str], today: date) -> date:
@@ -139,6 +145,16 @@ def _nextweek_day(m: re.Match[str], today: date) -> date:
     return _next_week(today, _weekday_of(m))
 
 
+def _end_of_week(_m: re.Match[str], today: date) -> date:
+    """This week's Friday; once it has passed, next week's."""
+    return _this_week(today, 4)
+
+
+def _end_of_month(_m: re.Match[str], today: date) -> date:
+    first_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first_next - timedelta(days=1)
+
+
 def _next_monday(_m: re.Match[str], today: date) -> date:
     return _next_week(today)
 
@@ -162,13 +178,22 @@ def _dotted(m: re.Match[str], today: date) -> date | None:
         return None
 
 
+_NEXT_SV = r"(?:nästa|næste|neste)"
+_WEEK_SV = r"(?:vecka|uge|uke)"
+
+
 def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
     wd = _weekday_alt(lang)
     table: dict[str, list[tuple[str, DayFn]]] = {
         "en": [
             (r"\b(?:the\s+)?day\s+after\s+tomorrow\b", _offset(2)),
             (r"\b(?:tomorrow|tmrw|tmr)\b", _offset(1)),
-            (r"\b(?:today|tonight|later\s+today|end\s+of\s+(?:the\s+)?day|eod)\b", _offset(0)),
+            (r"\b(?:today|tonight|later\s+today|(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?day|"
+             r"(?:by\s+)?eod|(?:by\s+)?cob)\b", _offset(0)),
+            (r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b|\b(?:by\s+)?eow\b",
+             _end_of_week),
+            (r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the|this)\s+month\b|\b(?:by\s+)?eom\b",
+             _end_of_month),
             (rf"\b(?:on\s+|by\s+)?(?:{wd})\.?\s+(?:of\s+)?next\s+week\b", _nextweek_day),
             (rf"\bnext\s+week\s+(?:on\s+)?(?:{wd})\b", _nextweek_day),
             (rf"\bthis\s+(?:coming\s+)?(?:{wd})\b", _this),
@@ -178,20 +203,25 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
             (r"\bnext\s+week\b", _next_monday),
         ],
         "sv": [
-            (r"\b(?:i\s+)?övermorgon\b", _offset(2)),
-            (r"\b(?:i\s*morgon|imorgon)(?:\s+bitti)?\b", _offset(1)),
-            (r"\b(?:i\s*dag|idag|i\s*kväll|ikväll)\b", _offset(0)),
-            (rf"\b(?:på\s+)?(?:{wd})\s+nästa\s+vecka\b", _nextweek_day),
-            (rf"\bnästa\s+vecka\s+(?:på\s+)?(?:{wd})\b", _nextweek_day),
-            (rf"\b(?:(?:nästa|kommande|på|till|senast|innan|före)\s+)*(?:{wd})\b", _strict),
-            (rf"\b(?:om|inom)\s+{_NUM}\s+(?P<unit>dag(?:ar)?|veck(?:a|or)|månad(?:er)?)\b",
-             _span_days),
-            (r"\bnästa\s+vecka\b", _next_monday),
+            (r"\b(?:i\s+)?(?:övermorgon|overmorgen)\b", _offset(2)),
+            (r"\b(?:i\s*morgon|imorgon|i\s*morgen|imorgen)(?:\s+bitti|\s+tidlig)?\b", _offset(1)),
+            (r"\b(?:i\s*dag|idag|i\s*kväll|ikväll|i\s*aften)\b", _offset(0)),
+            (r"\b(?:i\s+slutet\s+av\s+veckan|veckans\s+slut)\b", _end_of_week),
+            (r"\b(?:i\s+slutet\s+av\s+månaden|månadens\s+slut)\b", _end_of_month),
+            (rf"\b(?:på\s+)?(?:{wd})\s+{_NEXT_SV}\s+{_WEEK_SV}\b", _nextweek_day),
+            (rf"\b{_NEXT_SV}\s+{_WEEK_SV}\s+(?:på\s+)?(?:{wd})\b", _nextweek_day),
+            (rf"\b(?:(?:{_NEXT_SV}|kommande|på|till|senast|innan|före|inden)\s+)*(?:{wd})\b",
+             _strict),
+            (rf"\b(?:om|inom|inden\s+for)\s+{_NUM}\s+(?P<unit>dag(?:ar|e)?|veck(?:a|or)|"
+             r"uger?|uker?|månad(?:er)?|måneder?)\b", _span_days),
+            (rf"\b{_NEXT_SV}\s+{_WEEK_SV}\b", _next_monday),
         ],
         "de": [
             (r"\bübermorgen\b", _offset(2)),
             (r"(?<!\bam )(?<!\bguten )(?<!\bheute )(?<!\bjeden )\bmorgen\b", _offset(1)),
             (r"\b(?:heute|heut)(?:\s+abend|\s+nachmittag)?\b", _offset(0)),
+            (r"\b(?:bis\s+)?(?:zum\s+)?(?:ende\s+der\s+woche|wochenende)\b", _end_of_week),
+            (r"\b(?:bis\s+)?(?:zum\s+)?(?:ende\s+des\s+monats|monatsende)\b", _end_of_month),
             (rf"\b(?:am\s+)?(?:{wd})\s+nächste[rn]?\s+woche\b", _nextweek_day),
             (rf"\bnächste\s+woche\s+(?:am\s+)?(?:{wd})\b", _nextweek_day),
             (rf"\b(?:diese[nm]?\s+)(?:{wd})\b", _this),
@@ -205,6 +235,8 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
             (r"\bпослезавтра\b", _offset(2)),
             (r"\bзавтра\b", _offset(1)),
             (r"\bсегодня\b", _offset(0)),
+            (r"\b(?:до\s+)?(?:в\s+)?конц[еау]\s+недели\b", _end_of_week),
+            (r"\b(?:до\s+)?(?:в\s+)?конц[еау]\s+месяца\b", _end_of_month),
             (rf"(?:\b(?:в|во|до|к)\s+)?(?:{wd})\s+на\s+следующей\s+неделе\b", _nextweek_day),
             (rf"\bна\s+следующей\s+неделе\s+(?:(?:в|во)\s+)?(?:{wd})\b", _nextweek_day),
             (rf"(?:\b(?:в|во)\s+)?(?:эт[оуи][тй]?)\s+(?:{wd})\b", _this),
@@ -248,9 +280,9 @@ _RULES = {lang: _rules(lang) for lang in _WEEKDAYS}
 # Words without which no rule of a language can match: one cheap search skips the
 # rules for the many sentences that hold no date at all.
 _HINT_WORDS = {
-    "en": r"tom|tmr|today|tonight|eod|end\s+of|mon|tue|wed|thu|fri|sat|sun|week|day|month|"
-          r"morning|afternoon|evening|noon|lunch|[ap]\.?m\b",
-    "sv": r"morgon|dag|kväll|veck|månad|förmiddag|eftermiddag|bitti|kl",
+    "en": r"tom|tmr|today|tonight|eod|eow|eom|cob|end\s+of|mon|tue|wed|thu|fri|sat|sun|week|day|"
+          r"month|morning|afternoon|evening|noon|lunch|[ap]\.?m\b",
+    "sv": r"morg[oe]n|dag|kväll|aften|veck|uge|uke|måna?d|förmiddag|eftermiddag|bitti|kl",
     "de": r"morgen|heut|tag|woche|monat|vormittag|nachmittag|abend|mittag|früh|uhr|um\s",
     "ru": r"завтра|сегодня|понедельник|вторник|сред|четверг|пятниц|суббот|воскресен|недел|"
           r"месяц|д[еня]|утром|дн[её]м|вечером|\bв\s",
@@ -371,10 +403,18 @@ def _find_time(text: str, lang: str, taken: tuple[int, int]) -> tuple[time, tupl
     return None
 
 
+# Close neighbours share most date words ("på fredag", "i morgen", "завтра").
+_NEIGHBOURS = {"da": "sv", "no": "sv", "nb": "sv", "nn": "sv", "uk": "ru", "nl": "de"}
+
+
 def _languages(language: str | None) -> list[str]:
+    """Our rules for the language (or its neighbour) plus English; all when it is unknown."""
+    if language is None:
+        return list(_RULES)
+    language = _NEIGHBOURS.get(language, language)
     if language in _RULES:
         return [language] if language == "en" else [language, "en"]
-    return list(_RULES)
+    return ["en"]
 
 
 def _find_day(text: str, languages: list[str], today: date) -> tuple[date, tuple[int, int]] | None:
@@ -387,6 +427,10 @@ def _find_day(text: str, languages: list[str], today: date) -> tuple[date, tuple
                     best = (m.start(), day, m.span())
                     break
     return (best[1], best[2]) if best else None
+
+
+_EVENING_DAY = re.compile(r"tonight|ikväll|i kväll|heute abend|今晚|คืนนี้", re.IGNORECASE)
+_CLOSE_OF_DAY = re.compile(r"end\s+of\s+(?:the\s+)?day|\beod\b|\bcob\b", re.IGNORECASE)
 
 
 def find_date(
@@ -414,9 +458,11 @@ def find_date(
         if due <= local_now:
             due += timedelta(days=1)
         return DateMatch(due=due, spans=(at[1],))
-    if at is None and re.search(r"tonight|ikväll|i kväll|heute abend|今晚|คืนนี้", text[
-            found[1][0]:found[1][1]], re.IGNORECASE):
+    said = text[found[1][0] : found[1][1]]
+    if at is None and _EVENING_DAY.search(said):
         clock = time(_PARTS["evening"], 0)
+    elif at is None and _CLOSE_OF_DAY.search(said):
+        clock = time(17, 0)
     due = datetime.combine(found[0], clock, tzinfo=zone)
     spans = (found[1], at[1]) if at else (found[1],)
     return DateMatch(due=due, spans=tuple(sorted(spans)))

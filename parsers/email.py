@@ -13,6 +13,7 @@ footers are not the forwarder's follow-ups.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,12 +21,14 @@ from zoneinfo import ZoneInfo
 from parsers import peers
 from parsers.forwards import split_forward
 from parsers.mime import DecodedMessage, read_message
+from parsers.peers import Pipeline
 from parsers.quotes import new_text
 from parsers.types import (
     Address,
     ContactCandidate,
     Forwarded,
     ParsedEmail,
+    TaskCandidate,
 )
 from parsers.vcard import read_vcards
 
@@ -38,13 +41,19 @@ def parse_email(
     now: datetime,
     tz: str | ZoneInfo,
     default_region: str = "US",
-    nlp: Any = None,
+    nlp: Pipeline | None = None,
 ) -> ParsedEmail:
-    """Understand one email. Raises `ParseError` only when `raw` is not an email at all."""
+    """Understand one email. Raises `ParseError` only when `raw` is not an email at all.
+
+    `nlp` is the entity pipeline built once by the caller's composition root (for example
+    with a statistical model); by default the cached rule-based one of the language is used.
+    """
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     msg = read_message(raw)
     own_domain = _domain(msg.sender.email) if msg.sender else None
     note, forwarded, body = _split(msg, own_domain)
+    if forwarded is not None:
+        forwarded = _with_sender_address(forwarded, default_region)
     own_text = note if forwarded is not None else body
     own_clean = _drop_sign_off(peers.split_signature(own_text or "")[0], msg.sender)
     language = peers.detect_language(
@@ -54,9 +63,9 @@ def parse_email(
     commands, free_text = peers.parse_note_commands(own_clean)
     tasks = (
         *peers.commands_to_tasks(commands, now=now, tz=zone, language=own_language),
-        *peers.extract_tasks(free_text, now=now, tz=zone, language=own_language),
+        *_tasks(free_text, now=now, tz=zone, languages=(own_language, language)),
     )
-    entity_texts = [own_clean, forwarded.body if forwarded is not None else ""]
+    entity_texts = [t for t in (own_clean, forwarded.body if forwarded else "") if t.strip()]
     pipeline = nlp if nlp is not None else peers.pipeline(language)
     return ParsedEmail(
         message_id=msg.message_id,
@@ -66,10 +75,10 @@ def parse_email(
         language=language,
         note=(own_clean or None) if forwarded is not None else None,
         forwarded=forwarded,
-        contacts=_contacts(msg, forwarded, default_region),
+        contacts=_contacts(msg, forwarded, body, default_region),
         tasks=tuple(_unique(tasks, key=lambda t: (t.title.lower(), t.due))),
-        references=tuple(_unique(_each(pipeline, "references", entity_texts))),
-        amounts=tuple(_unique(_each(pipeline, "amounts", entity_texts))),
+        references=tuple(_unique(r for t in entity_texts for r in pipeline.references(t))),
+        amounts=tuple(_unique(a for t in entity_texts for a in pipeline.amounts(t))),
         to=msg.to,
         cc=msg.cc,
         in_reply_to=msg.in_reply_to,
@@ -99,6 +108,18 @@ def _split(msg: DecodedMessage, own_domain: str | None) -> tuple[str | None, For
     return None, None, body
 
 
+def _tasks(
+    text: str, *, now: datetime, tz: ZoneInfo, languages: tuple[str | None, ...]
+) -> tuple[TaskCandidate, ...]:
+    """Tasks in the note's own language, else in the message's: a one-line note is too
+    short to tell Swedish from Danish, and the customer usually wrote in the same one."""
+    for lang in dict.fromkeys(languages):
+        found = peers.extract_tasks(text, now=now, tz=tz, language=lang)
+        if found:
+            return found
+    return ()
+
+
 def _drop_sign_off(text: str, sender: Address | None) -> str:
     """Drop a last line that is only the writer's name ("Ann", "Ann Lee", "- Ann")."""
     lines = text.rstrip().split("\n")
@@ -107,6 +128,21 @@ def _drop_sign_off(text: str, sender: Address | None) -> str:
     last = lines[-1].strip(" -–—~,.").lower()
     names = {sender.name.lower(), sender.name.split()[0].lower()}
     return "\n".join(lines[:-2]).rstrip() if last in names else text
+
+
+def _with_sender_address(forwarded: Forwarded, region: str) -> Forwarded:
+    """Outlook shows only a name ("From: John Doe") for some senders: take the address
+    from the original's signature when it has one."""
+    sender = forwarded.sender
+    if sender is None or sender.email or not sender.name:
+        return forwarded
+    people = peers.extract_signatures(
+        forwarded.body, sender_email=None, sender_name=sender.name, default_region=region
+    )
+    for person in people:
+        if person.email and (not person.name or _name_key(person.name) == _name_key(sender.name)):
+            return replace(forwarded, sender=Address(sender.name, person.email))
+    return forwarded
 
 
 def _as_forwarded(inner: DecodedMessage) -> Forwarded:
@@ -122,10 +158,11 @@ def _as_forwarded(inner: DecodedMessage) -> Forwarded:
 
 
 def _contacts(
-    msg: DecodedMessage, forwarded: Forwarded | None, region: str
+    msg: DecodedMessage, forwarded: Forwarded | None, body: str, region: str
 ) -> tuple[ContactCandidate, ...]:
     """The forwarded original's sender first (enriched by its signature), then the rest."""
     own = msg.sender.email.lower() if msg.sender else ""
+    own_name = _name_key(msg.sender.name) if msg.sender and msg.sender.name else None
     people: list[ContactCandidate] = []
     if forwarded is not None:
         sender = forwarded.sender
@@ -139,7 +176,7 @@ def _contacts(
     else:
         people.extend(
             peers.extract_signatures(
-                new_text(msg.text),
+                body,
                 sender_email=msg.sender.email if msg.sender else None,
                 sender_name=msg.sender.name if msg.sender else None,
                 default_region=region,
@@ -150,8 +187,10 @@ def _contacts(
     kept: dict[str, ContactCandidate] = {}
     for person in people:
         email = (person.email or "").lower()
-        if email and email == own:
-            continue
+        if (email and email == own) or (
+            not email and own_name and person.name and _name_key(person.name) == own_name
+        ):
+            continue  # the forwarder is not their own customer
         key = email or f"name:{(person.name or '').lower()}"
         if key in kept:
             kept[key] = _fill(kept[key], person)
@@ -201,16 +240,6 @@ def _fill(base: ContactCandidate, extra: ContactCandidate) -> ContactCandidate:
         address=base.address or extra.address,
         source=base.source,
     )
-
-
-def _each(pipeline: Any, method: str, texts: Iterable[str]) -> list[Any]:
-    found: list[Any] = []
-    if pipeline is None:
-        return found
-    for text in texts:
-        if text and text.strip():
-            found.extend(getattr(pipeline, method)(text))
-    return found
 
 
 def _unique(items: Iterable[Any], key: Any = None) -> list[Any]:

@@ -2,19 +2,25 @@
 (on first use of the spaCy part, then cached).
 
 Rule-based by default, because no trained pipeline can be downloaded where the product runs:
-`spacy.blank(lang)` (Chinese segmented with jieba, Thai with pythainlp, Japanese and any
-language spaCy has no tokenizer for on the multi-language "xx" tokenizer) plus
+`spacy.blank(lang)` plus the rules below. Chinese is segmented with jieba and Thai with
+pythainlp; both work offline (jieba's dictionary ships inside the package and is cached in
+the temp directory on first use, a second or so). Should either fail to load, Chinese falls
+back to spaCy's character segmenter and Thai to the multi-language "xx" tokenizer, which
+the regex rules do not need anyway. Japanese (it would need SudachiPy) and any language
+spaCy has no tokenizer for use "xx" too. The pipeline gets
 - an EntityRuler for EMAIL and URL tokens (spaCy's `like_email` / `like_url`);
-- the `crm_rules` component, which marks REFERENCE (order/invoice/quote/PO), MONEY and
-  PHONE spans found by the precompiled regexes of `parsers.refs` (the same forms in
-  every language, so they run on the raw text and need no tokenising).
+- the `crm_rules` component, which marks REFERENCE (order/invoice/quote/PO), MONEY, PHONE
+  and EMAIL spans found by precompiled regexes (`parsers.refs`; the same forms in every
+  language, so they run on the raw text; jieba and pythainlp split email addresses apart,
+  which is why EMAIL is matched here too).
 
-`Pipeline.references()` and `.amounts()` — what the intake needs for every email — call those
-regexes directly: a full spaCy pass costs about 1 ms per email, the regexes a few tens of
-microseconds. The spaCy `Doc` (`.doc()`, `.entities()`) is there for callers that want
-spans, and for the statistical model: when `CRM_SPACY_MODEL` (passed in as `model_name`)
-names an installed package (`spacy.util.is_package`; never downloaded), it is loaded
-instead of the blank pipeline, the rules are added before its "ner", and
+`Pipeline.references()` and `.amounts()` — what the intake needs for every email — call
+`parsers.refs` directly: a full spaCy pass costs about 1 ms per email, these about a tenth
+of that (see benchmarks/parse_steps.py). The spaCy `Doc` (`.doc()`, `.entities()`) is
+there for callers that want spans, and for the statistical model: when `CRM_SPACY_MODEL`
+(passed in as `model_name`) names an installed package (`spacy.util.is_package`; never
+downloaded), it is loaded instead of the blank pipeline, the rules are added before its
+"ner", and
 `.people_and_orgs()` returns its PERSON and ORG entities. Without a model that is empty.
 """
 

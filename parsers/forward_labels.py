@@ -109,16 +109,15 @@ _BEGIN_PHRASES = (
 # Outlook "-----Original Message-----" (also a reply marker), Yahoo "----- Forwarded Message -----"
 _phrase_alt = "|".join(re.escape(p) for p in sorted(_FORWARD_PHRASES, key=len, reverse=True))
 _begin_alt = "|".join(re.escape(p) for p in sorted(_BEGIN_PHRASES, key=len, reverse=True))
+# These match a line with its `>` quote marks and indentation already removed.
 SEPARATOR_LINE = re.compile(
-    rf"^[ \t]*(?:>[ \t]?)*[ \t]*(?:-{{2,}}|_{{2,}}|={{2,}}|\*{{2,}})[ \t]*(?P<phrase>{_phrase_alt})"
+    rf"(?:-{{2,}}|_{{2,}}|={{2,}}|\*{{2,}})[ \t]*(?P<phrase>{_phrase_alt})"
     rf"[ \t]*[:：]?[ \t]*(?:-{{2,}}|_{{2,}}|={{2,}}|\*{{2,}})[ \t]*$",
     re.IGNORECASE,
 )
-BEGIN_LINE = re.compile(
-    rf"^[ \t]*(?:>[ \t]?)*[ \t]*(?P<phrase>{_begin_alt})[ \t]*[:：][ \t]*$", re.IGNORECASE
-)
+BEGIN_LINE = re.compile(rf"(?P<phrase>{_begin_alt})[ \t]*[:：][ \t]*$", re.IGNORECASE)
 # The new Outlook / Outlook.com put a rule of underscores (or an <hr>) above the header block.
-RULE_LINE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:_{10,}|-{10,}|—{5,}|━{5,})[ \t]*$")
+RULE_LINE = re.compile(r"(?:_{10,}|-{10,}|—{5,}|━{5,})[ \t]*$")
 ORIGINAL_PHRASES = re.compile(
     r"Original|Ursprüngliche|d'origine|original|Oorspronkelijk|Oprindelig|Opprinnelig"
     r"|Ursprungligt|Alkuperäinen|Algne|oryginalna|Oryginalna|Původní|Pôvodná|Eredeti|Izvorna"

@@ -53,13 +53,11 @@ class ForwardSplit:
 
 
 def quote_depth(line: str) -> int:
-    depth = 0
-    for ch in line:
-        if ch == ">":
-            depth += 1
-        elif ch not in " \t":
-            break
-    return depth
+    """How many `>` quote marks start the line (spaces between them allowed)."""
+    if not line.startswith((">", " ", "\t")):
+        return 0
+    core = line.lstrip(" \t>")
+    return line[: len(line) - len(core)].count(">")
 
 
 def unquote(line: str, depth: int) -> str:
@@ -149,8 +147,9 @@ def find_block(lines: list[str], start: int = 0) -> Block | None:
     i = start
     while i < len(lines):
         line = lines[i]
-        if len(line) > _MAX_LINE or not line.strip():
-            i += 1
+        plain = ":" not in line and "：" not in line and not _rule_start(line)
+        if plain or len(line) > _MAX_LINE:
+            i += 1  # neither a header line nor a separator: the common case, kept cheap
             continue
         marker = _marker(line)
         if marker is not None:
@@ -177,16 +176,24 @@ def find_block(lines: list[str], start: int = 0) -> Block | None:
     return None
 
 
+def _rule_start(line: str) -> bool:
+    core = line.lstrip(" \t>")
+    return bool(core) and core[0] in "-_=*—━"
+
+
 def _marker(line: str) -> tuple[bool, bool] | None:
     """(explicit forward, "original message") when the line announces a header block."""
-    sep = SEPARATOR_LINE.match(line)
-    if sep:
-        original = bool(ORIGINAL_PHRASES.search(sep.group("phrase")))
-        return not original, original
-    if BEGIN_LINE.match(line):
+    core = line.lstrip(" \t>")
+    if not core or len(core) > 200:
+        return None
+    if core[0] in "-_=*—━":
+        sep = SEPARATOR_LINE.match(core)
+        if sep:
+            original = bool(ORIGINAL_PHRASES.search(sep.group("phrase")))
+            return not original, original
+        return (False, False) if RULE_LINE.match(core) else None
+    if core.rstrip().endswith((":", "：")) and BEGIN_LINE.match(core):
         return True, False
-    if RULE_LINE.match(line):
-        return False, False
     return None
 
 

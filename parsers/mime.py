@@ -205,8 +205,18 @@ def parse_addresses(values: list[str]) -> tuple[Address, ...]:
     return tuple(found)
 
 
+MAX_ADDRESS_HEADER = 20_000  # characters of a To/Cc/From header read (about 500 addresses)
+
+
 def _header_list(msg: Message, key: str, defects: list[str]) -> list[str]:
-    return [decode_header_value(v, defects) for v in msg.get_all(key, [])]
+    values = []
+    for value in msg.get_all(key, [])[:20]:
+        text = decode_header_value(value, defects)
+        if len(text) > MAX_ADDRESS_HEADER:
+            defects.append(f"{key} header too long, truncated")
+            text = text[:MAX_ADDRESS_HEADER].rpartition(",")[0]
+        values.append(text)
+    return values
 
 
 def read_message(raw: bytes) -> DecodedMessage:

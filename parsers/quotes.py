@@ -43,10 +43,12 @@ def history_start(lines: list[str]) -> int | None:
     )
     for i in range(limit):
         line = lines[i]
-        if not line.strip():
+        if not line or line.isspace():
             continue
         previous = lines[i - 1] if i > 0 else ""
-        if quote_depth(line) == 0 and is_attribution(line, previous):
+        if line.rstrip().endswith((":", "：")) and quote_depth(line) == 0 and is_attribution(
+            line, previous
+        ):
             if (
                 i > 0
                 and previous.strip()

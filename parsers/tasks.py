@@ -43,6 +43,8 @@ _TRIGGERS = re.compile(
     r"i'?ll\s+|i\s+will\s+|let'?s\s+|need\s+to\s+|must\s+|"
     r"påminn\s+mig\s+(?:om\s+)?(?:att\s+)?|glöm\s+inte\s+(?:att\s+)?|kom\s+ihåg\s+(?:att\s+)?|"
     r"jag\s+(?:ska|måste)\s+|vi\s+(?:ska|måste)\s+|"
+    r"husk\s+(?:at\s+|å\s+)?|påmind\s+mig\s+om\s+(?:at\s+)?|minn\s+meg\s+på\s+(?:å\s+)?|"
+    r"(?:glem\s+ikke|ikke\s+glem)\s+(?:at\s+|å\s+)?|"
     r"erinnere?\s+mich\s*,?\s*(?:daran\s*,?\s*)?(?:dass\s+)?|nicht\s+vergessen\s*:?\s*|"
     r"ich\s+(?:muss|soll|werde)\s+|wir\s+(?:müssen|sollen)\s+|"
     r"напомн(?:и|ите)\s*(?:мне\s*)?(?:,?\s*что\s+нужно\s+|о\s+том,?\s*что\s+нужно\s+)?|"
@@ -51,6 +53,11 @@ _TRIGGERS = re.compile(
     re.IGNORECASE,
 )
 _CJK_TRIGGERS = re.compile(r"提醒我|提醒一下|记得|別忘了|别忘了|เตือน(?:ฉัน|ผม)?(?:ให้)?|อย่าลืม")
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|hej|hejsan|hallo|hola|bonjour|ciao|привет|здравствуйте|"
+    r"добрый\s+день|你好|您好|สวัสดี(?:ครับ|ค่ะ)?)(?:\s+[^\W\d_][\w.-]*){0,2}\s*[,!:：，]\s*",
+    re.IGNORECASE,
+)
 _POLITE = re.compile(
     r"^\s*(?:(?:also|and|then|und|dann|auch|också|även|och|sedan|а|и|также|ещё|还要|另外|"
     r"แล้วก็)\s+)*(?:please|pls|plz|kindly|can\s+you|could\s+you|bitte|snälla|пожалуйста|"
@@ -63,7 +70,7 @@ _VERBS = re.compile(
     r"update|order|ship|deliver|finish|renew|invoice|quote|text|get\s+back|talk|discuss|"
     r"arrange|organi[sz]e|set\s+up|draft|share|forward|chase|ping|touch\s+base|"
     r"skicka|ring|ringa|följ|följa|maila|mejla|boka|kontrollera|kolla|betala|förbered|"
-    r"träffa|fakturera|svara|skriv|påminn|"
+    r"träffa|fakturera|svara|skriv|påminn|følg|ringe|tjek|sjekk|betal|bestil|"
     r"schick|sende|send|ruf|anrufen|nachfass|mail|buch|prüf|bezahl|bereite|erinner|"
     r"отправ|позвон|перезвон|напиш|связат|выстав|подготов|провер|оплат|встрет|"
     r"напомн|уточн|согласова)",
@@ -95,13 +102,19 @@ _EDGE_WORDS = re.compile(
 )
 
 
+_SEPARABLE_ZU = re.compile(
+    r"\b(an|auf|ab|aus|ein|mit|nach|vor|zurück|weiter|fest|durch|her|hin|bereit|um)zu(\w+en)$"
+)
+
+
 def _clean_title(phrase: str, language: str | None) -> str:
     title = re.sub(r"\s{2,}", " ", phrase)
     for _ in range(3):
         title = _EDGE_WORDS.sub("", title.strip())
     title = re.sub(r"^\s*(?:daran|dass)\s+", "", title, flags=re.IGNORECASE)
-    if language == "de":
-        title = re.sub(r"\bzu\s+(\w+)$", r"\1", title)
+    if language in ("de", None):  # "das Angebot zu schicken", "Bob anzurufen": infinitive
+        title = re.sub(r"\bzu\s+(\w+en)$", r"\1", title)
+        title = _SEPARABLE_ZU.sub(r"\1\2", title)
     title = title.strip(" ,.;:!?。！？")
     return title[:1].upper() + title[1:] if title else title
 
@@ -111,7 +124,7 @@ def task_title(sentence: str, match: DateMatch | None, language: str | None) -> 
     text = sentence
     for start, end in sorted(match.spans if match else (), reverse=True):
         text = text[:start] + " " + text[end:]
-    text = _POLITE.sub("", text)
+    text = _POLITE.sub("", _GREETING.sub("", text))
     triggered = False
     trig = _TRIGGERS.match(text)
     if trig and trig.end() > trig.start():

@@ -73,6 +73,17 @@ CASES: list[tuple[str, str, dict[str, Any], str | None]] = [
     ("subscribe Jane@Acme.com", "subscribe", {"email": "jane@acme.com"}, None),
     ("campaign send 4", "campaign", {"subcommand": "send", "rest": "4"}, None),
     ("blah blah this is a long sentence that means nothing at all", "unknown", {}, None),
+    # the same commands in other languages
+    ("wer ist jane@acme.com", "find", {"query": "jane@acme.com", "email": "jane@acme.com"}, None),
+    ("erledigt 7", "done", {"task_id": 7}, None),
+    ("Bestellung SO-1042", "order", {"number": "SO-1042"}, None),
+    ("счёт INV-7781", "invoice", {"number": "INV-7781"}, None),
+    ("Erinnere mich morgen, Bob anzurufen", "task", {"title": "Bob anrufen"},
+     "2026-11-24T09:00:00+01:00"),
+    ("напомни позвонить Ивану завтра в 15:00", "task", {"title": "Позвонить Ивану"},
+     "2026-11-24T15:00:00+01:00"),
+    ("提醒我明天下午3点给王伟打电话", "task", {"title": "给王伟打电话"},
+     "2026-11-24T15:00:00+01:00"),
 ]
 
 

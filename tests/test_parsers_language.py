@@ -51,6 +51,7 @@ def test_detects_the_language_of_a_business_email(expected: str, text: str) -> N
         ("Order SO-1042 请尽快发货，谢谢", "zh"),  # a few Latin letters do not outvote Han
         ("見積もりの件、Acme様にご連絡ください", "ja"),  # kana makes it Japanese, not Chinese
         ("Привіт, їжак", "uk"),
+        ("Ring Erik på fredag om offerten.", "sv"),  # a tie among neighbours goes to Swedish
     ],
 )
 def test_edge_cases(text: str, expected: str | None) -> None:

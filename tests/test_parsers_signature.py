@@ -142,3 +142,29 @@ def test_name_and_title_on_one_line_and_sender_name_fallback() -> None:
 def test_nothing_to_read() -> None:
     assert extract_signatures("Thanks!", sender_email="a@b.com") == ()
     assert extract_signatures(f"{BODY}\nBest,\nJo\n", sender_email="a@b.com") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "expected"),
+    [
+        ("Добрый день!\n\nВысылаю счёт.\n\nС уважением,\nИван Петров\nМенеджер по продажам\n"
+         "ООО «Ромашка»\nТел.: 8 (495) 123-45-67\nwww.romashka.ru", "ivan@romashka.ru",
+         ("Иван Петров", "Менеджер по продажам", "ООО «Ромашка»", "+74951234567")),
+        ("您好，\n\n附件是报价单。\n\n此致\n敬礼\n王伟\n采购经理\n上海华通贸易有限公司\n"
+         "电话：021-6123 4567", "wang@huatong.cn",
+         ("王伟", "采购经理", "上海华通贸易有限公司", "+862161234567")),
+        ("เรียนคุณแอน\n\nแนบใบเสนอราคามาให้ครับ\n\nขอแสดงความนับถือ\nสมชาย ใจดี\n"
+         "ผู้จัดการฝ่ายขาย\nบริษัท ไทยเทรด จำกัด\nโทร 02-123-4567", "somchai@thaitrade.co.th",
+         ("สมชาย ใจดี", "ผู้จัดการฝ่ายขาย", "บริษัท ไทยเทรด จำกัด", "+6621234567")),
+        ("Bonjour,\n\nCi-joint le devis.\n\nCordialement,\nMarie Dupont\nResponsable Achats\n"
+         "Dupont SARL\n01 23 45 67 89\n12 rue de la Paix, 75002 Paris, France", "marie@dupont.fr",
+         ("Marie Dupont", "Responsable Achats", "Dupont SARL", "+33123456789")),
+    ],
+    ids=["ru", "zh", "th", "fr"],
+)
+def test_signatures_in_other_scripts(
+    text: str, sender: str, expected: tuple[str, str, str, str]
+) -> None:
+    [person] = extract_signatures(text, sender_email=sender)
+    assert (person.name, person.title, person.company, person.phone) == expected
+    assert person.email == sender

@@ -121,3 +121,43 @@ def test_time_already_past_today_moves_to_tomorrow() -> None:
 def test_due_is_in_the_users_zone() -> None:
     tasks = extract_tasks("call Ken tomorrow at 9", now=NOW, tz="Asia/Tokyo", language="en")
     assert tasks[0].due is not None and tasks[0].due.isoformat() == "2026-11-24T09:00:00+09:00"
+
+
+def test_greeting_and_polite_words_before_the_action() -> None:
+    note = "Hi Bob, can you call him tomorrow at 3pm? Remind me to chase INV-2026-0031 next Friday."
+    tasks = extract_tasks(note, now=NOW, tz=TZ, language="en")
+    assert [(t.title, t.due.isoformat()[:16] if t.due else None) for t in tasks] == [
+        ("Call him", "2026-11-24T15:00"), ("Chase INV-2026-0031", "2026-11-27T09:00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "due"),
+    [
+        ("en", "send the invoice by end of day", "2026-11-23T17:00"),
+        ("en", "send the invoice by the end of the week", "2026-11-27T09:00"),
+        ("en", "send the invoice by end of the month", "2026-11-30T09:00"),
+        ("de", "Rechnung bis Ende der Woche schicken", "2026-11-27T09:00"),
+        ("sv", "skicka fakturan i slutet av månaden", "2026-11-30T09:00"),
+        ("ru", "отправить счёт до конца недели", "2026-11-27T09:00"),
+    ],
+)
+def test_end_of_day_week_month(lang: str, text: str, due: str) -> None:
+    [task] = extract_tasks(text, now=NOW, tz=TZ, language=lang)
+    assert task.due is not None and task.due.isoformat()[:16] == due
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "title", "due"),
+    [
+        ("da", "Ring til Lars i morgen kl 10", "Ring til Lars", "2026-11-24T10:00"),
+        ("da", "Følg op om 2 uger", "Følg op", "2026-12-07T09:00"),
+        ("no", "Minn meg på å ringe Per på fredag", "Ringe Per", "2026-11-27T09:00"),
+        ("da", "Ring Erik på fredag om offerten.", "Ring Erik om offerten", "2026-11-27T09:00"),
+    ],
+)
+def test_danish_and_norwegian_share_the_swedish_rules(
+    lang: str, text: str, title: str, due: str
+) -> None:
+    tasks = extract_tasks(text, now=NOW, tz=TZ, language=lang)
+    assert [(t.title, t.due.isoformat()[:16] if t.due else None) for t in tasks] == [(title, due)]

@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from bot.cli import core, jobs, outbox, parse, transfer
+from bot.cli import core, jobs, outbox, parse, sales, transfer
 from bot.cli.common import CliError
 from store.settings import SettingsError
 
@@ -24,6 +24,8 @@ app.add_typer(core.user_app, name="user")
 app.add_typer(transfer.import_app, name="import")
 app.add_typer(transfer.export_app, name="export")
 app.command("parse")(parse.parse_command)
+app.add_typer(sales.sync_app, name="sync")
+app.add_typer(sales.credit_app, name="credit")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(jobs.digest_app, name="digest")
 app.add_typer(outbox.app, name="outbox")

@@ -1,1 +1,1 @@
-"""Bulk imports from files: contacts now; orders, invoices and payments reuse the report."""
+"""Reading other systems' files and databases into the store."""

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -80,6 +81,16 @@ class Invoice(Base):
     __table_args__ = (
         CheckConstraint("amount_minor >= 0", name="amount_not_negative"),
         CheckConstraint("paid_minor >= 0", name="paid_not_negative"),
+        # Covers the aging and credit aggregates: an index-only range scan over receivables.
+        Index(
+            "ix_invoices_aging",
+            "status",
+            "company_id",
+            "currency",
+            "due_at",
+            "amount_minor",
+            "paid_minor",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

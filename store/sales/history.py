@@ -1,0 +1,105 @@
+"""Invoice, order and payment events in the customer's interaction history.
+
+Each event carries a `source_id` derived from what happened (invoice number, payment
+reference, new status), so applying the same import or sync twice logs it once. Imports
+collect events in a HistoryBuffer and write them per batch: one lookup of the source ids
+already filed, one batched insert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Interaction, InteractionKind, Invoice, Order
+
+
+@dataclass(frozen=True)
+class _Event:
+    kind: InteractionKind
+    source_id: str
+    occurred_at: datetime
+    subject: str
+    target: Invoice | Order
+    user_id: int | None
+
+
+@dataclass
+class HistoryBuffer:
+    """Events waiting for their invoice/order ids; `write` files the ones not yet filed."""
+
+    events: dict[str, _Event] = field(default_factory=dict)
+
+    def add(
+        self,
+        target: Invoice | Order,
+        *,
+        event: str,
+        subject: str,
+        occurred_at: datetime,
+        user_id: int | None = None,
+        kind: InteractionKind | None = None,
+    ) -> None:
+        prefix = "invoice" if isinstance(target, Invoice) else "order"
+        source_id = f"{prefix}:{target.number}:{event}"
+        default = InteractionKind.INVOICE if isinstance(target, Invoice) else InteractionKind.ORDER
+        self.events.setdefault(
+            source_id,
+            _Event(kind or default, source_id, occurred_at, subject[:500], target, user_id),
+        )
+
+    def write(self, session: Session) -> int:
+        """Insert the new events (after a flush that gives targets their ids)."""
+        if not self.events:
+            return 0
+        session.flush()
+        ids = list(self.events)
+        filed: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            stmt = select(Interaction.source_id).where(Interaction.source_id.in_(chunk))
+            filed.update(str(s) for s in session.scalars(stmt))
+        rows = [_row(e) for sid, e in self.events.items() if sid not in filed]
+        session.add_all(rows)
+        self.events.clear()
+        session.flush()
+        return len(rows)
+
+
+def _row(event: _Event) -> Interaction:
+    target = event.target
+    is_invoice = isinstance(target, Invoice)
+    return Interaction(
+        kind=event.kind,
+        source_id=event.source_id,
+        occurred_at=event.occurred_at,
+        subject=event.subject,
+        company_id=target.company_id,
+        contact_id=target.contact_id,
+        user_id=event.user_id,
+        order_id=target.order_id if isinstance(target, Invoice) else target.id,
+        invoice_id=target.id if is_invoice else None,
+    )
+
+
+def log_event(
+    session: Session,
+    target: Invoice | Order,
+    *,
+    event: str,
+    subject: str,
+    occurred_at: datetime,
+    user_id: int | None = None,
+    kind: InteractionKind | None = None,
+    history: HistoryBuffer | None = None,
+) -> None:
+    """Log now, or into `history` when the caller writes a batch later."""
+    buffer = history if history is not None else HistoryBuffer()
+    buffer.add(
+        target, event=event, subject=subject, occurred_at=occurred_at, user_id=user_id, kind=kind
+    )
+    if history is None:
+        buffer.write(session)
