@@ -38,6 +38,7 @@ from email.utils import getaddresses
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from jobs.campaigns.delivery import KINDS as CAMPAIGN_KINDS
 from jobs.compose import compose, new_message_id
 from jobs.transport import (
     DeliveryError,
@@ -130,6 +131,8 @@ class Mailer:
             and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now),
             and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < stale),
         )
+        # campaign rows have their own sender (VERP envelope, checkpointed, pausable)
+        due = and_(due, OutboxMessage.kind.not_in(CAMPAIGN_KINDS))
         with self.db.write() as session:
             rows = list(
                 session.scalars(
