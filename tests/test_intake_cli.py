@@ -112,6 +112,7 @@ def test_killing_serve_right_after_250_processes_each_message_exactly_once(
         "CRM_SMTP_PORT": str(smtp_port),
         "CRM_HTTP_PORT": str(free_port()),
         "CRM_MAIL_DOMAIN": "crm.ourco.test",
+        "CRM_SCHEDULER": "false",  # only the intake here: no digests or reminders
     }
     proc = _start_serve(env, crm_env, smtp_port)
     try:
