@@ -96,7 +96,7 @@ def _start_serve(env: dict[str, str], cwd: Path, smtp_port: int) -> subprocess.P
     proc = subprocess.Popen(
         [*crm, "serve"], env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # start-up imports are slow on a loaded machine
     while not port_open("127.0.0.1", smtp_port):
         assert proc.poll() is None and time.monotonic() < deadline, "crm serve did not start"
         time.sleep(0.05)
@@ -112,6 +112,7 @@ def test_killing_serve_right_after_250_processes_each_message_exactly_once(
         "CRM_SMTP_PORT": str(smtp_port),
         "CRM_HTTP_PORT": str(free_port()),
         "CRM_MAIL_DOMAIN": "crm.ourco.test",
+        "CRM_SCHEDULER": "false",  # only the intake is under test, not the day's digest
     }
     proc = _start_serve(env, crm_env, smtp_port)
     try:
@@ -133,7 +134,7 @@ def test_killing_serve_right_after_250_processes_each_message_exactly_once(
         assert session.scalar(select(func.count(InboundMessage.id))) == 3
     proc = _start_serve(env, crm_env, smtp_port)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while True:
             with db.read() as session:
                 waiting = session.scalar(
@@ -153,7 +154,8 @@ def test_killing_serve_right_after_250_processes_each_message_exactly_once(
     with db.read() as session:
         assert session.scalar(select(func.count(Interaction.id))) == 3
         kinds = list(session.scalars(select(OutboxMessage.kind)))
-        assert kinds == ["intake_reply"] * 3
+        # the scheduler in the same process may queue its own mail (a digest): not ours
+        assert [k for k in kinds if k.startswith("intake_")] == ["intake_reply"] * 3
         attempts = list(session.scalars(select(InboundMessage.attempts)))
         assert attempts == [1] * 3
     db.dispose()
