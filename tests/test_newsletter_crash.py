@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -83,11 +82,3 @@ def test_a_killed_sender_resumes_and_everyone_gets_exactly_one_message(
         assert isinstance(campaign, Campaign) and campaign.status == CampaignStatus.SENT
     assert (stats.audience, stats.sent, stats.pending, stats.queued) == (TOTAL, TOTAL, 0, 0)
 
-
-def _kill_when(count: object, target: int, kill: object) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if count() >= target:  # type: ignore[operator]
-            kill()  # type: ignore[operator]
-            return
-        time.sleep(0.001)
