@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.conversation import cards, notes, reports, sales, tasks
+from bot.conversation import cards, newsletter, notes, reports, sales, tasks
 from bot.conversation.grammar import parse
 from bot.conversation.help import HELP, help_reply
 from bot.conversation.reply import Reply
@@ -49,6 +49,8 @@ WRITES: dict[str, Handler] = {
     "snooze": tasks.snooze,
     "paid": sales.paid,
     "promise": sales.promise,
+    "subscribe": newsletter.subscribe,
+    "unsubscribe": newsletter.unsubscribe,
 }
 
 

@@ -13,6 +13,7 @@ HELP = """Things you can ask me:
   tasks | done 12 | snooze 12 to Monday      your open tasks
   order SO-1042 | orders acme | invoice INV-2026-0031 | overdue
   paid INV-2026-0031 500 | promise INV-2026-0031 friday
+  subscribe jane@acme.com | unsubscribe jane@acme.com   newsletter consent
   stale 30 | stats | digest | undo | help"""
 
 
