@@ -42,6 +42,7 @@ class DateMatch:
 
     due: datetime
     spans: tuple[tuple[int, int], ...]
+    has_day: bool = True  # False: only a time was given ("at 3pm"), the day is a guess
 
 
 def zone_of(tz: str | ZoneInfo) -> ZoneInfo:
@@ -155,6 +156,28 @@ def _end_of_month(_m: re.Match[str], today: date) -> date:
     return first_next - timedelta(days=1)
 
 
+def _zh_day(m: re.Match[str], today: date) -> date | None:
+    """12月5日 / 5号: that day, this year (month) or the next one once it has passed."""
+    try:
+        if m.group("mo"):
+            day = date(today.year, int(m.group("mo")), int(m.group("d")))
+            return day if day >= today else day.replace(year=today.year + 1)
+        day = today.replace(day=int(m.group("d")))
+    except ValueError:
+        return None
+    if day < today:
+        day = (day.replace(day=1) + timedelta(days=32)).replace(day=day.day)
+    return day
+
+
+def _zh_next_month_day(m: re.Match[str], today: date) -> date | None:
+    first_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    try:
+        return first_next.replace(day=int(m.group("d")))
+    except ValueError:
+        return None
+
+
 def _next_monday(_m: re.Match[str], today: date) -> date:
     return _next_week(today)
 
@@ -255,6 +278,8 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
             (rf"(?:这|本)(?:个)?(?:周|星期|礼拜)(?:{wd})", _this),
             (rf"(?:周|星期|礼拜)(?:{wd})", _strict),
             (rf"{_NUM}\s*(?:个)?\s*(?P<unit>天|周|星期|礼拜|月)(?:以?后|之后)", _span_days),
+            (r"下(?:个)?月\s*(?P<d>\d{1,2})\s*[日号號]", _zh_next_month_day),
+            (r"(?:(?P<mo>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*[日号號]", _zh_day),
             (r"下(?:个)?(?:周|星期|礼拜)", _next_monday),
         ],
         "th": [
@@ -457,7 +482,7 @@ def find_date(
         due = datetime.combine(local_now.date(), clock, tzinfo=zone)
         if due <= local_now:
             due += timedelta(days=1)
-        return DateMatch(due=due, spans=(at[1],))
+        return DateMatch(due=due, spans=(at[1],), has_day=False)
     said = text[found[1][0] : found[1][1]]
     if at is None and _EVENING_DAY.search(said):
         clock = time(_PARTS["evening"], 0)
@@ -475,13 +500,20 @@ _MONTHS = re.compile(
     r"กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม",
     re.IGNORECASE,
 )
+_WRITTEN_TIME = re.compile(r"\d{1,2}[:.]\d{2}|\d\s*(?:[ap]\.?m\.?|uhr|h)\b", re.IGNORECASE)
+# A written-out date has a day number next to its month: "5 December", "Dec 5th", "5. Mai".
+_WRITTEN_DATE = re.compile(
+    rf"\d{{1,2}}(?:st|nd|rd|th|\.|er|e)?\s*(?:of\s+|de\s+)?(?:{_MONTHS.pattern})"
+    rf"|(?:{_MONTHS.pattern})\s*\d{{1,2}}(?!\d)",
+    re.IGNORECASE,
+)
 
 
 def fallback_date(
     text: str, *, now: datetime, tz: str | ZoneInfo, language: str | None
 ) -> DateMatch | None:
     """dateparser for written-out dates our rules do not cover ("5 December"), language given."""
-    if not language or not _MONTHS.search(text):
+    if not language or not _WRITTEN_DATE.search(text):
         return None
     from dateparser.search import search_dates
 
@@ -497,7 +529,9 @@ def fallback_date(
         if not (re.search(r"\d", phrase) and _MONTHS.search(phrase)):
             continue
         start = text.find(phrase)
-        clock = value.time() if (value.hour, value.minute) != (0, 0) else time(DEFAULT_HOUR)
+        # dateparser fills a missing time with the current one: keep only a written time.
+        written = _WRITTEN_TIME.search(phrase)
+        clock = value.time() if written else time(DEFAULT_HOUR)
         due = datetime.combine(value.date(), clock, tzinfo=zone)
         return DateMatch(due=due, spans=((start, start + len(phrase)),))
     return None

@@ -161,3 +161,23 @@ def test_danish_and_norwegian_share_the_swedish_rules(
 ) -> None:
     tasks = extract_tasks(text, now=NOW, tz=TZ, language=lang)
     assert [(t.title, t.due.isoformat()[:16] if t.due else None) for t in tasks] == [(title, due)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "title", "due"),
+    [
+        ("de", "Angebot am 5. Dezember schicken", "Angebot schicken", "2026-12-05T09:00"),
+        ("en", "follow up on 5 December at 14:30", "Follow up", "2026-12-05T14:30"),
+        ("en", "call him Dec 5th", "Call him", "2026-12-05T09:00"),
+        ("zh", "12月5日给他打电话", "给他打电话", "2026-12-05T09:00"),
+        ("zh", "下个月5号发报价", "发报价", "2026-12-05T09:00"),
+        ("zh", "30号前付款", "付款", "2026-11-30T09:00"),
+    ],
+)
+def test_written_out_dates(lang: str, text: str, title: str, due: str) -> None:
+    tasks = extract_tasks(text, now=NOW, tz=TZ, language=lang)
+    assert [(t.title, t.due.isoformat()[:16] if t.due else None) for t in tasks] == [(title, due)]
+
+
+def test_a_word_starting_like_a_month_does_not_call_dateparser() -> None:
+    assert extract_tasks("send the marketing plan", now=NOW, tz=TZ, language="en") == ()
