@@ -91,8 +91,13 @@ _EVENT_LINE = re.compile(
 _DATE_RANGE = re.compile(r"\d{1,2}\.?\s*[-–—]\s*\d{1,2}\.?\s+[^\W\d_]{3,}")
 _SIGNATURE = re.compile(r"^(?:-- ?|__+|—+)$", re.MULTILINE)
 # Sentence ends: ! ? ; and CJK stops always, a full stop only before a capital letter
-# not after a number (so "kl. 15", "No. 5", "5.12." and "am 5. Dezember" stay whole).
-_SENTENCE_END = re.compile(r"(?<=[!?;。！？])\s*|(?<=[^\d\s]\.)\s+(?=[A-ZÄÖÜÅÆØА-ЯЁ])")
+# not after an ordinal (so "kl. 15", "No. 5", "5.12." and "am 5. Dezember" stay whole,
+# while "… SO-1042. Please call" is two sentences).
+_SENTENCE_END = re.compile(
+    r"(?<=[!?;。！？])\s*"
+    r"|(?<=[^\s]\.)(?<![\s(]\d\.)(?<![\s(]\d\d\.)(?<!^\d\.)(?<!^\d\d\.)"
+    r"\s+(?=[A-ZÄÖÜÅÆØА-ЯЁ])"
+)
 _EDGE_WORDS = re.compile(
     r"^(?:[\s,:;–-]|(?:and|then|by|on|at|until|before|in|this|the|to|"
     r"på|till|senast|kl|om|och|am|bis|um|zum|spätestens|und|в|до|к|и|ภายใน|ตอน)(?=\s|$))+"

@@ -181,3 +181,9 @@ def test_written_out_dates(lang: str, text: str, title: str, due: str) -> None:
 
 def test_a_word_starting_like_a_month_does_not_call_dateparser() -> None:
     assert extract_tasks("send the marketing plan", now=NOW, tz=TZ, language="en") == ()
+
+
+def test_a_reference_ends_a_sentence_an_ordinal_does_not() -> None:
+    note = "John wants the discount applied to SO-1042. Please follow up next Friday."
+    tasks = extract_tasks(note, now=NOW, tz=TZ, language="en")
+    assert [t.title for t in tasks] == ["Follow up"]
