@@ -48,19 +48,20 @@ def sweep(session: Session, settings: Settings, now: datetime) -> SweepResult:
     todo = [(u, d) for u, d in candidates if digest_key(u, d) not in taken]
     slack = slack_enabled(settings)
     queued = 0
+    outbox = messages.OutboxBatch(session)
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
         data = collect(session, [u for u, _ in batch], now=now, settings=settings)
         for user, local_date in batch:
-            rows = messages.digest(
-                session,
+            messages.digest(
+                outbox,
                 to=user.email,
                 dedupe_key=digest_key(user, local_date),
                 due_at=now,
                 data=data[user.id],
                 slack_id=user.slack_id if slack and user.slack_id else None,
             )
-            queued += len(rows)
+        queued += outbox.flush()
     return SweepResult(JOB, queued=queued, details={"users": len(todo)})
 
 

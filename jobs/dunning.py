@@ -182,10 +182,12 @@ def sweep(session: Session, settings: Settings, now: datetime) -> SweepResult:
     # everything the reminders need, read in bulk rather than customer by customer
     addresses = billing_addresses(session, [(c, g) for c, g, _, _ in todo])
     taken = existing_keys(session, (dedupe_key(c.key, p.next, g) for c, g, p, _ in todo))
+    outbox = messages.OutboxBatch(session)
     for customer, group, plan, state in todo:
         address = addresses.get(customer.key)
-        outcome = _act(session, settings, now, customer, group, plan, state, address, taken)
+        outcome = _act(session, settings, now, customer, group, plan, state, address, taken, outbox)
         counts[outcome] += 1
+    outbox.flush()
     queued = counts.get("reminded", 0) + counts.get("owner_warned", 0)
     return SweepResult(JOB, queued=queued, details=dict(counts))
 
@@ -200,6 +202,7 @@ def _act(
     state: JobState | None,
     address: tuple[int, str | None, str] | None,
     taken: set[str],
+    outbox: messages.OutboxBatch,
 ) -> str:
     today = plan.today
     if plan.is_last and customer.owner is not None and plan.warned_on is None:
@@ -242,8 +245,8 @@ def _act(
         "total": _total(group),
         "signature": "Accounts receivable",
     }
-    row = messages.dunning_reminder(
-        session,
+    rendered = messages.dunning_reminder(
+        outbox,
         to=email,
         dedupe_key=key,
         due_at=due_at,
@@ -252,8 +255,6 @@ def _act(
         context=context,
         payload={"invoices": [i.id for i in group], "level": level},
     )
-    if row is None:
-        return "already_queued"
     session.add(
         Interaction(
             kind=InteractionKind.REMINDER,
@@ -261,7 +262,7 @@ def _act(
             company_id=customer.company_id,
             contact_id=contact_id,
             direction="out",
-            subject=row.subject,
+            subject=rendered.subject,
             source_id=key,
             invoice_id=group[0].id if len(group) == 1 else None,
             summary=f"Payment reminder level {level}: {context['total']} outstanding on "
@@ -273,7 +274,7 @@ def _act(
         "sent_on": today.isoformat(),
         "invoices": sorted(i.number for i in group),
         "warned_on": plan.state.get("warned_on"),
-        "outbox_id": row.id,
+        "outbox_key": key,
         "prev": {k: v for k, v in plan.state.items() if k != "prev"} or None,
     }
     _save(session, state, customer.key, new_state, now)
@@ -378,7 +379,7 @@ def cancel_stale(session: Session, *, now: datetime, today: date, zone: ZoneInfo
         session.execute(delete(Interaction).where(Interaction.source_id == row.dedupe_key))
         customer = row.dedupe_key.split(":")[1]
         state = session.get(JobState, f"{STATE}{customer}")
-        if state is not None and state.value.get("outbox_id") == row.id:
+        if state is not None and state.value.get("outbox_key") == row.dedupe_key:
             state.value = dict(state.value.get("prev") or {})
             state.updated_at = now
         cancelled += 1

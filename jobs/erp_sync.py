@@ -12,7 +12,7 @@ from pathlib import Path
 
 from store.db import Database, make_engine
 from store.imports.erp import ErpError, load_erp_mapping, pull
-from store.imports.tally import ImportReport
+from store.imports.report import ImportReport
 from store.models import JobState
 from store.settings import Settings
 
@@ -27,13 +27,13 @@ class ErpSyncResult:
     def lines(self) -> list[str]:
         out: list[str] = []
         for kind, report in self.reports.items():
-            out.append(f"{kind}: {report.summary}")
+            out.append(f"{kind}: {report.summary()}")
             out.extend(f"  {reason_line}" for reason_line in _details(report))
         return out
 
 
 def _details(report: ImportReport) -> list[str]:
-    rows = [f"row {line}: {reason}" for line, reason in report.rejected]
+    rows = [f"row {r.line}: {r.reason}" for r in report.rejected]
     return rows + [f"warning: {w}" for w in report.warnings]
 
 

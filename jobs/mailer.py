@@ -3,7 +3,8 @@
 Claiming. Rows are taken with `SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL: several
 processes deliver side by side, each row goes to one of them) inside a write transaction
 (SQLite: `BEGIN IMMEDIATE` serialises claimers, so the select-then-update is a conditional
-update no one can interleave with). A claimed row is `sending` with `claimed_by` and
+update no one can interleave with). A claimed row is `sending` with `claimed_by` (kept
+after sending: it names the process that delivered) and
 `claimed_at`; its Message-ID is fixed at claim time so a resend carries the same one.
 
 Crash recovery. A claim older than `claim_timeout` is taken again. A process killed
@@ -285,7 +286,6 @@ class Mailer:
                         sent_at=now,
                         attempts=OutboxMessage.attempts + 1,
                         last_error=None,
-                        claimed_by=None,
                     )
                     .execution_options(synchronize_session=False)
                 )

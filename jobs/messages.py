@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from store.models import OutboxChannel, OutboxMessage
-from store.outbox import enqueue
+from store.models import OutboxChannel, OutboxMessage, OutboxStatus
+from store.outbox import check_header, enqueue
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -73,6 +74,58 @@ def _queue(
         headers=headers,
         payload=payload,
     )
+
+
+class OutboxBatch:
+    """Outbox rows for many recipients, checked like `enqueue` and inserted together.
+
+    Sweeps that queue thousands of messages rule out existing dedupe keys in bulk first
+    (`jobs.common.existing_keys`, same transaction) and then insert in one statement
+    per chunk instead of a savepoint per row. Should another process queue one of the
+    keys in between, the insert fails, the sweep's transaction rolls back and the next
+    tick does the work again: nothing is sent twice.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.rows: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        *,
+        kind: str,
+        dedupe_key: str,
+        to: str,
+        rendered: Rendered,
+        due_at: datetime,
+        channel: OutboxChannel = OutboxChannel.EMAIL,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        check_header("To", to)
+        check_header("Subject", rendered.subject)
+        self.rows.append(
+            {
+                "kind": kind,
+                "dedupe_key": dedupe_key,
+                "channel": channel,
+                "to_addr": to,
+                "subject": rendered.subject,
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+                "headers": {},
+                "payload": payload,
+                "due_at": due_at,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+            }
+        )
+
+    def flush(self) -> int:
+        count = len(self.rows)
+        for i in range(0, count, 500):
+            self.session.execute(insert(OutboxMessage), self.rows[i : i + 500])
+        self.rows = []
+        return count
 
 
 def queue_slack(
@@ -172,7 +225,7 @@ def dunning_tone(level: int, levels: int) -> str:
 
 
 def dunning_reminder(
-    session: Session,
+    batch: OutboxBatch,
     *,
     to: str,
     dedupe_key: str,
@@ -181,18 +234,18 @@ def dunning_reminder(
     levels: int,
     context: dict[str, Any],
     payload: dict[str, Any] | None = None,
-) -> OutboxMessage | None:
+) -> Rendered:
     """The customer's reminder at `level` (1-based) listing every overdue invoice."""
     rendered = render("dunning_reminder", tone=dunning_tone(level, levels), level=level, **context)
-    return _queue(
-        session,
-        f"dunning_{level}",
-        rendered,
-        to=to,
+    batch.add(
+        kind=f"dunning_{level}",
         dedupe_key=dedupe_key,
+        to=to,
+        rendered=rendered,
         due_at=due_at,
         payload=payload,
     )
+    return rendered
 
 
 def owner_escalation(
@@ -229,30 +282,30 @@ def render_digest(data: Any) -> Rendered:
 
 
 def digest(
-    session: Session,
+    batch: OutboxBatch,
     *,
     to: str,
     dedupe_key: str,
     due_at: datetime,
     data: Any,
     slack_id: str | None = None,
-) -> list[OutboxMessage]:
+) -> int:
     """The daily digest by email, and the same digest as a Slack DM when there is Slack."""
     rendered = render_digest(data)
-    rows = [_queue(session, "digest", rendered, to=to, dedupe_key=dedupe_key, due_at=due_at)]
-    if slack_id is not None:
-        rows.append(
-            queue_slack(
-                session,
-                kind="digest",
-                slack_id=slack_id,
-                dedupe_key=f"{dedupe_key}:slack",
-                due_at=due_at,
-                fallback=rendered,
-                blocks=digest_blocks(rendered),
-            )
-        )
-    return [r for r in rows if r is not None]
+    batch.add(kind="digest", dedupe_key=dedupe_key, to=to, rendered=rendered, due_at=due_at)
+    if slack_id is None:
+        return 1
+    blocks = digest_blocks(rendered)
+    batch.add(
+        kind="digest",
+        dedupe_key=f"{dedupe_key}:slack",
+        to=slack_id,
+        rendered=rendered,
+        due_at=due_at,
+        channel=OutboxChannel.SLACK,
+        payload={"channel": slack_id, "text": rendered.subject, "blocks": blocks},
+    )
+    return 2
 
 
 def digest_blocks(rendered: Rendered) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from jobs import erp_sync
 from store.db import Database
+from store.imports.report import Rejected
 from store.models import Interaction, Invoice, JobState, Order, Payment
 from store.sales import InvoiceCondition, find_invoice, find_order, invoice_state
 from store.settings import load_settings
@@ -94,12 +95,12 @@ def test_only_rows_changed_in_the_erp_since_the_last_run_are_applied(
     )
 
     first = erp_sync.run(db, settings, now=now)
-    assert {k: r.summary for k, r in first.reports.items()} == {
+    assert {k: r.summary() for k, r in first.reports.items()} == {
         "orders": "created 2, updated 0, unchanged 0, rejected 0",
         "invoices": "created 2, updated 0, unchanged 0, rejected 0",
         "payments": "created 1, updated 0, unchanged 0, rejected 1",
     }
-    assert first.reports["payments"].rejected == [(2, "no invoice INV-9")]
+    assert first.reports["payments"].rejected == [Rejected(2, "no invoice INV-9")]
     with db.read() as s:
         inv = find_invoice(s, "INV-1")
         assert inv is not None and inv.company is not None
@@ -128,7 +129,7 @@ def test_only_rows_changed_in_the_erp_since_the_last_run_are_applied(
     assert (orders.created, orders.updated, len(orders.rejected)) == (0, 1, 0)
     assert orders.unchanged == 0
     assert (invoices.created, invoices.updated, invoices.unchanged) == (0, 1, 0)
-    assert invoices.rejected == [(2, "no customer, customer_email or order_number")]
+    assert invoices.rejected == [Rejected(2, "no customer, customer_email or order_number")]
     # the held-back payment is read again; B-1 is not
     assert (payments.created, payments.updated, len(payments.rejected)) == (1, 0, 1)
 

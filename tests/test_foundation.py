@@ -137,7 +137,7 @@ def test_serve_answers_healthz_and_stops_cleanly(crm_env: Path, sig: signal.Sign
         [*crm, "serve"], env=env, cwd=crm_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         status = None
         while time.monotonic() < deadline:
             try:
@@ -148,7 +148,7 @@ def test_serve_answers_healthz_and_stops_cleanly(crm_env: Path, sig: signal.Sign
         assert status == 200
         assert b'"ok"' in body
         proc.send_signal(sig)
-        assert proc.wait(timeout=20) == 0
+        assert proc.wait(timeout=60) == 0
     finally:
         if proc.poll() is None:
             proc.kill()

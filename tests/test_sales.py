@@ -213,3 +213,37 @@ def test_promise_dispute_and_void_are_in_the_customer_history(db: Database, now:
             "Invoice I-7781 open -> disputed",
         ]
         assert s.scalar(select(func.count()).select_from(Interaction)) == 2
+
+
+def test_lookups_for_a_rep_filter_by_owner_and_company(db: Database, now: datetime) -> None:
+    from store.models import Order, User
+    from store.sales import orders_for_company
+
+    with db.write() as s:
+        ann = User(email="ann@ourco.com", name="Ann", forward_token="t-ann")
+        s.add(ann)
+        s.flush()
+        mine = Company(name="Mine", owner_id=ann.id, custom={})
+        theirs = Company(name="Theirs", custom={})
+        s.add_all([mine, theirs])
+        s.flush()
+        ids = (mine.id, theirs.id, ann.id)
+        for n, day in (("SO-A", 1), ("SO-B", 5), ("SO-C", 3)):
+            s.add(
+                Order(
+                    number=n,
+                    company_id=mine.id,
+                    currency="EUR",
+                    ordered_at=datetime(2026, 11, day, tzinfo=UTC),
+                )
+            )
+    mine_id, theirs_id, ann_id = ids
+    add_invoice(db, "M-1", due=date(2026, 11, 1), company_id=mine_id)
+    add_invoice(db, "T-1", due=date(2026, 11, 1), company_id=theirs_id)
+    add_invoice(db, "M-2", due=date(2026, 12, 1), company_id=mine_id)
+    with db.read() as s:
+        late = overdue_invoices(s, now=now, tz=UTC_ZONE, owner_id=ann_id)
+        assert [(i.invoice.number, i.state.days_overdue) for i in late] == [("M-1", 22)]
+        open_mine = open_invoices(s, company_id=mine_id, now=now, tz=UTC_ZONE)
+        assert [i.invoice.number for i in open_mine] == ["M-1", "M-2"]
+        assert [o.number for o in orders_for_company(s, mine_id, limit=2)] == ["SO-B", "SO-C"]

@@ -53,7 +53,7 @@ def import_all(db: Database, tmp_path: Path, now: datetime) -> list[str]:
         path = write(tmp_path, f"{kind}.csv", text)
         report = import_sales_file(db, kind, path, now=now, tz=TZ)
         assert report.rejected == []
-        summaries.append(report.summary)
+        summaries.append(report.summary())
     return summaries
 
 
@@ -113,10 +113,10 @@ def test_a_changed_row_updates_and_pays_the_rest(
     import_all(db, tmp_path, now)
     more = PAYMENTS + "INV-1,1000.00,EUR,2026-11-22,BANK-79\n"
     report = import_sales_file(db, "payments", write(tmp_path, "p2.csv", more), now=now, tz=TZ)
-    assert report.summary == "created 1, updated 0, unchanged 2, rejected 0"
+    assert report.summary() == "created 1, updated 0, unchanged 2, rejected 0"
     changed = ORDERS.replace("SO-2,Globex,,open", "SO-2,Globex,,shipped")
     report = import_sales_file(db, "orders", write(tmp_path, "o2.csv", changed), now=now, tz=TZ)
-    assert report.summary == "created 0, updated 1, unchanged 1, rejected 0"
+    assert report.summary() == "created 0, updated 1, unchanged 1, rejected 0"
     with db.read() as s:
         inv1 = find_invoice(s, "INV-1")
         assert inv1 is not None
@@ -136,8 +136,8 @@ def test_rejected_rows_name_their_line_and_the_rest_is_imported(
         ",,Acme Inc,,2026-11-01,2026-11-30,10.00,EUR\n"
     )
     report = import_sales_file(db, "invoices", write(tmp_path, "i.csv", text), now=now, tz=TZ)
-    assert report.summary == "created 2, updated 0, unchanged 0, rejected 4"
-    assert report.lines()[1:] == [
+    assert report.summary() == "created 2, updated 0, unchanged 0, rejected 4"
+    assert report.details() == [
         "line 3: due_at '30/11/2026' is not a date (ISO-8601)",
         "line 4: amount: not an amount: 'ten'",
         "line 6: amount: 10.001 has more decimals than EUR allows",
@@ -145,7 +145,7 @@ def test_rejected_rows_name_their_line_and_the_rest_is_imported(
     ]
     pay = "invoice_number,amount,currency,received_at,reference\nOK-1,20.00,EUR,2026-11-20,R\n"
     report = import_sales_file(db, "payments", write(tmp_path, "p.csv", pay), now=now, tz=TZ)
-    assert report.lines()[1:] == ["line 2: EUR 20.00 overpays invoice OK-1: EUR 10.00 remaining"]
+    assert report.details() == ["line 2: EUR 20.00 overpays invoice OK-1: EUR 10.00 remaining"]
 
 
 def test_a_map_file_reads_another_systems_export(
@@ -183,7 +183,7 @@ currency = "EUR"
     spec = load_map(mapping)
     path = write(tmp_path, "rechnungen.csv", text)
     report = import_sales_file(db, "invoices", path, spec=spec, now=now, tz=TZ)
-    assert report.summary == "created 2, updated 0, unchanged 0, rejected 0"
+    assert report.summary() == "created 2, updated 0, unchanged 0, rejected 0"
     assert report.warnings == ["column 'Bemerkung' ignored"]
     with db.read() as s:
         inv = find_invoice(s, "R-100")
@@ -196,7 +196,7 @@ currency = "EUR"
         assert invoice_state(void, now=now, tz=TZ).status == InvoiceCondition.VOID
         assert void.company_id == inv.company_id
     again = import_sales_file(db, "invoices", path, spec=spec, now=now, tz=TZ)
-    assert again.summary == "created 0, updated 0, unchanged 2, rejected 0"
+    assert again.summary() == "created 0, updated 0, unchanged 2, rejected 0"
 
 
 def test_customers_match_by_email_then_domain_then_name(

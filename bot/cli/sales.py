@@ -9,7 +9,6 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import CliError, context
-from bot.cli.transfer import export_app, import_app
 from jobs import erp_sync
 from store.imports.csvfile import ImportFileError
 from store.imports.erp import ErpError
@@ -44,23 +43,21 @@ def _import(kind: str, file: Path, map_file: Path | None, now: str | None) -> No
         raise CliError(str(exc)) from None
     finally:
         ctx.close()
-    for line in report.lines():
+    typer.echo(report.summary())
+    for line in report.details():
         typer.echo(line)
 
 
-@import_app.command("orders")
 def import_orders(file: Path = FILE, map_file: Path | None = MAP, now: str | None = NOW) -> None:
     """number,customer,customer_email,status,ordered_at,shipped_at,total,currency"""
     _import("orders", file, map_file, now)
 
 
-@import_app.command("invoices")
 def import_invoices(file: Path = FILE, map_file: Path | None = MAP, now: str | None = NOW) -> None:
     """number,order_number,customer,customer_email,issued_at,due_at,amount,currency[,status]"""
     _import("invoices", file, map_file, now)
 
 
-@import_app.command("payments")
 def import_payments(file: Path = FILE, map_file: Path | None = MAP, now: str | None = NOW) -> None:
     """invoice_number,amount,currency,received_at,reference"""
     _import("payments", file, map_file, now)
@@ -108,7 +105,6 @@ def _write(table: Table, fmt: Format, output: Path | None, name: str) -> int:
         return write_csv(table, out)
 
 
-@export_app.command("orders")
 def export_orders(
     fmt: Format = FORMAT, output: Path | None = OUTPUT, now: str | None = NOW
 ) -> None:
@@ -116,7 +112,6 @@ def export_orders(
     _export("orders", fmt, output, now)
 
 
-@export_app.command("invoices")
 def export_invoices(
     fmt: Format = FORMAT, output: Path | None = OUTPUT, now: str | None = NOW
 ) -> None:
@@ -124,7 +119,6 @@ def export_invoices(
     _export("invoices", fmt, output, now)
 
 
-@export_app.command("aging")
 def export_aging(fmt: Format = FORMAT, output: Path | None = OUTPUT, now: str | None = NOW) -> None:
     """Receivables per customer and currency: current, 1-30, 31-60, 61-90, over 90 days."""
     _export("aging", fmt, output, now)

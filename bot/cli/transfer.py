@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import contacts
+from bot.cli import contacts, sales
 
 import_app = typer.Typer(help="Import records from files.", no_args_is_help=True)
 export_app = typer.Typer(help="Export records to files.", no_args_is_help=True)
 
 import_app.command("contacts")(contacts.import_contacts_command)
 export_app.command("contacts")(contacts.export_contacts_command)
+
+import_app.command("orders")(sales.import_orders)
+import_app.command("invoices")(sales.import_invoices)
+import_app.command("payments")(sales.import_payments)
+export_app.command("orders")(sales.export_orders)
+export_app.command("invoices")(sales.export_invoices)
+export_app.command("aging")(sales.export_aging)

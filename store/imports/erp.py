@@ -34,9 +34,9 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from store.imports.mapfile import MapError, MapSpec, spec_from_dict
+from store.imports.report import ImportReport
 from store.imports.runner import apply_rows
 from store.imports.sales import SALES_KINDS
-from store.imports.tally import ImportReport
 
 KINDS = ("orders", "invoices", "payments")
 EPOCH = datetime(1970, 1, 1)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from store.imports.mapfile import MapSpec
-from store.imports.tally import ImportReport
+from store.imports.report import ImportReport
 from store.imports.values import RowError
 from store.money import MoneyError
 from store.sales.customers import CustomerMatcher
@@ -76,11 +76,15 @@ def apply_rows(
                 rejected.append(line)
                 report.reject(line, result)
             else:
-                report.count(result.outcome)
+                _count(report, result.outcome)
                 report.warnings.extend(f"{label} {line}: {w}" for w in result.warnings)
         session.expunge_all()
-    report.rejected.sort()
+    report.rejected.sort(key=lambda r: r.line)
     return sorted(rejected)
+
+
+def _count(report: ImportReport, outcome: str) -> None:
+    setattr(report, outcome, getattr(report, outcome) + 1)
 
 
 def _chunks(

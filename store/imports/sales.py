@@ -12,8 +12,8 @@ from store.imports.invoices import INVOICES
 from store.imports.mapfile import MapSpec
 from store.imports.orders import ORDERS
 from store.imports.payments import PAYMENTS
+from store.imports.report import ImportReport
 from store.imports.runner import Kind, apply_rows
-from store.imports.tally import ImportReport
 
 SALES_KINDS: dict[str, Kind] = {k.name: k for k in (ORDERS, INVOICES, PAYMENTS)}
 
@@ -32,7 +32,8 @@ def import_sales_file(
     what = SALES_KINDS[kind]
     shape, rows = csvfile.rows(path, spec, what.required, what.optional)
     report = ImportReport()
-    report.warnings.extend(f"column {h!r} ignored" for h in shape.ignored)
+    for header in shape.ignored:
+        report.warn(f"column {header!r} ignored")
     with db.write() as session:
         apply_rows(
             session,

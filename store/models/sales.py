@@ -85,9 +85,9 @@ class Invoice(Base):
         Index(
             "ix_invoices_aging",
             "status",
-            "due_at",
             "company_id",
             "currency",
+            "due_at",
             "amount_minor",
             "paid_minor",
         ),

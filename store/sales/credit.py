@@ -7,16 +7,15 @@ answers for a million invoices on SQLite and PostgreSQL alike. Currencies are ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from store.models import Company, Invoice, InvoiceStatus
+from store.models import Company, Invoice, InvoiceStatus, UTCDateTime
 from store.sales.state import local_date, overdue_since
 
 BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "over_90")
@@ -112,33 +111,46 @@ def aging_boundaries(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime, d
     )
 
 
-def aging_columns(now: datetime, tz: ZoneInfo) -> Sequence[ColumnElement[Any]]:
-    b1, b31, b61, b91 = aging_boundaries(now, tz)
-    rem = _remaining()
-    due = Invoice.due_at
-    cases = (
-        case((due >= b1, rem), else_=0),
-        case(((due < b1) & (due >= b31), rem), else_=0),
-        case(((due < b31) & (due >= b61), rem), else_=0),
-        case(((due < b61) & (due >= b91), rem), else_=0),
-        case((due < b91, rem), else_=0),
-    )
-    return [func.sum(c).label(name) for c, name in zip(cases, BUCKETS, strict=True)]
+_AGING_SQL = """
+SELECT c.name, a.company_id, a.currency, a.b0, a.b1, a.b2, a.b3, a.b4
+FROM (
+  SELECT company_id, currency,
+    SUM(CASE WHEN due_at >= :d1 THEN amount_minor - paid_minor ELSE 0 END) AS b0,
+    SUM(CASE WHEN due_at < :d1 AND due_at >= :d31 THEN amount_minor - paid_minor ELSE 0 END) AS b1,
+    SUM(CASE WHEN due_at < :d31 AND due_at >= :d61 THEN amount_minor - paid_minor ELSE 0 END) AS b2,
+    SUM(CASE WHEN due_at < :d61 AND due_at >= :d91 THEN amount_minor - paid_minor ELSE 0 END) AS b3,
+    SUM(CASE WHEN due_at < :d91 THEN amount_minor - paid_minor ELSE 0 END) AS b4
+  FROM invoices {hint}
+  WHERE status IN ('open', 'disputed') AND amount_minor > paid_minor {company}
+  GROUP BY company_id, currency
+) a
+LEFT JOIN companies c ON c.id = a.company_id
+"""
+
+
+def aging_sql(dialect: str, *, one_company: bool = False) -> str:
+    """The aggregate as SQL text.
+
+    SQLite's planner prefers walking ix_invoices_company_id and visiting every row, ten
+    times slower than the covering index; `INDEXED BY` holds it to the covering one.
+    """
+    hint = "INDEXED BY ix_invoices_aging" if dialect == "sqlite" else ""
+    company = "AND company_id = :company_id" if one_company else ""
+    return _AGING_SQL.format(hint=hint, company=company)
 
 
 def aging(
     session: Session, *, now: datetime, tz: ZoneInfo, company_id: int | None = None
 ) -> AgingReport:
     """Receivables per customer and in total, per currency, in the five usual buckets."""
-    agg = (
-        select(Invoice.company_id, Invoice.currency, *aging_columns(now, tz))
-        .where(*receivable_filter())
-        .group_by(Invoice.company_id, Invoice.currency)
+    conn = session.connection()
+    d1, d31, d61, d91 = aging_boundaries(now, tz)
+    stmt = text(aging_sql(conn.dialect.name, one_company=company_id is not None)).bindparams(
+        *(bindparam(name, type_=UTCDateTime()) for name in ("d1", "d31", "d61", "d91"))
     )
+    params: dict[str, object] = {"d1": d1, "d31": d31, "d61": d61, "d91": d91}
     if company_id is not None:
-        agg = agg.where(Invoice.company_id == company_id)
-    sub = agg.subquery()
-    stmt = select(Company.name, sub).outerjoin(Company, Company.id == sub.c.company_id)
+        params["company_id"] = company_id
     rows = [
         AgingRow(
             cid,
@@ -146,7 +158,7 @@ def aging(
             str(cur),
             *(int(v or 0) for v in vals),
         )
-        for name, cid, cur, *vals in session.connection().execute(stmt)
+        for name, cid, cur, *vals in conn.execute(stmt, params)
     ]
     rows.sort(key=lambda r: (r.name.casefold(), r.currency, r.company_id or 0))
     return AgingReport(as_of=local_date(now, tz), rows=rows, totals=_totals(rows))

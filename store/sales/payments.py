@@ -152,7 +152,7 @@ def record_payment(
 ) -> Payment:
     """Record a payment; the same (invoice, reference) again returns the recorded one."""
     invoice = get_invoice(session, invoice_number)
-    payment, _ = apply_payment(
+    payment, outcome = apply_payment(
         session,
         invoice,
         amount_minor=amount_minor,
@@ -161,7 +161,8 @@ def record_payment(
         reference=reference,
         user_id=user_id,
     )
-    invoice.updated_at = now
+    if outcome is not Outcome.UNCHANGED:
+        invoice.updated_at = now
     return payment
 
 

@@ -13,7 +13,7 @@ down_revision: str | None = "0001_initial_schema"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-COLUMNS = ["status", "due_at", "company_id", "currency", "amount_minor", "paid_minor"]
+COLUMNS = ["status", "company_id", "currency", "due_at", "amount_minor", "paid_minor"]
 
 
 def upgrade() -> None:
