@@ -446,11 +446,13 @@ def _find_day(text: str, languages: list[str], today: date) -> tuple[date, tuple
     best: tuple[int, date, tuple[int, int]] | None = None
     for lang in languages:
         for regex, fn in _RULES[lang]:
-            for m in regex.finditer(text):
+            m = regex.search(text)
+            while m is not None and (best is None or m.start() < best[0]):
                 day = fn(m, today)
-                if day is not None and (best is None or m.start() < best[0]):
+                if day is not None:  # the first reading of this rule; later ones are later
                     best = (m.start(), day, m.span())
                     break
+                m = regex.search(text, max(m.end(), m.start() + 1))
     return (best[1], best[2]) if best else None
 
 
