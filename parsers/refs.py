@@ -158,9 +158,18 @@ def _tokens(text: str) -> Iterator[tuple[int, int, str]]:
             yield start, end, token
 
 
+_BETWEEN = " \t:：#№.°º"
+MAX_TEXT = 100_000  # characters read per text: a longer one is a data dump, not a letter
+
+
 def _keyword_refs(text: str) -> list[tuple[int, int, str, str]]:
     found = []
     for start, end, token in _tokens(text):
+        before = start - 1
+        while before > start - 8 and before >= 0 and text[before] in _BETWEEN:
+            before -= 1
+        if before < 0 or not text[before].isalpha():  # cheap: no word right before it
+            continue
         window = text[max(0, start - _WINDOW) : start][::-1]
         last = _LAST_WORD.match(window)
         if last is None or last.group(1)[::-1].lower() not in _LAST_WORDS:
@@ -180,6 +189,7 @@ def _keyword_refs(text: str) -> list[tuple[int, int, str, str]]:
 
 def find_references(text: str) -> tuple[Reference, ...]:
     """Every reference in order of appearance, each (kind, number) once."""
+    text = text[:MAX_TEXT]
     found: list[tuple[int, int, str, str]] = []
     for m in _CODE.finditer(text):
         code = m.group("glued") or m.group("hy")
@@ -348,6 +358,7 @@ def _currency(token: str, language: str | None) -> str | None:
 
 def find_amounts(text: str, language: str | None = None) -> tuple[Amount, ...]:
     """Every money amount in order of appearance, each (value, currency) once."""
+    text = text[:MAX_TEXT]
     out: list[Amount] = []
     seen: set[tuple[str, str | None]] = set()
     for start, end, number in _numbers(text):

@@ -149,7 +149,7 @@ _COLUMNS = re.compile(r"\S(?:\s{3,}|\t+)\S")
 
 
 def _clean(lines: list[str]) -> list[str]:
-    out = [ln for ln in lines if not _MOBILE_FOOTER.match(ln)]
+    out = [ln for ln in lines if len(ln) > _MAX_LINE or not _MOBILE_FOOTER.match(ln)]
     # A disclaimer runs from its paragraph to the end of the message.
     first = len(out) // 3
     tail = "\n".join(out[first:]).lower()
@@ -158,7 +158,8 @@ def _clean(lines: list[str]) -> list[str]:
     for i in range(first, len(out)):
         line = out[i]
         low = line.lower()
-        if any(hint in low for hint in _DISCLAIMER_HINTS) and _DISCLAIMER.search(line):
+        hinted = len(line) <= 20 * _MAX_LINE and any(hint in low for hint in _DISCLAIMER_HINTS)
+        if hinted and _DISCLAIMER.search(line):
             start = i
             while start > 0 and out[start - 1].strip():
                 start -= 1
@@ -172,7 +173,7 @@ def _clean(lines: list[str]) -> list[str]:
 def _closing_index(lines: list[str]) -> int | None:
     lo = max(0, len(lines) - _MAX_SIG_LINES)
     for i in range(len(lines) - 1, lo - 1, -1):
-        m = _CLOSING.match(lines[i])
+        m = _CLOSING.match(lines[i]) if len(lines[i]) <= _MAX_LINE else None
         rest = m.group("rest") if m else ""
         if m and (not rest or (len(rest.split()) <= 4 and not re.search(r"[\d@:]", rest))):
             return i
