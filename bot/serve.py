@@ -13,6 +13,8 @@ from typing import Protocol
 
 from bot.context import AppContext
 from bot.http import HttpServer, RouteProvider
+from bot.intake.channels import intake_components
+from bot.slack.wiring import slack_mode
 from jobs.scheduler import JobsComponent
 from jobs.transport import SlackSender
 
@@ -29,19 +31,39 @@ class Component(Protocol):
 
 def route_providers(ctx: AppContext) -> list[RouteProvider]:
     """HTTP routes each channel contributes (Slack, unsubscribe pages…)."""
-    return []
+    from bot.web import unsubscribe
+
+    providers: list[RouteProvider] = [unsubscribe.routes]
+    if slack_mode(ctx.settings) == "http":
+        from bot.slack.wiring import slack_routes
+
+        providers.append(slack_routes)
+    return providers
 
 
 def build_components(ctx: AppContext) -> list[Component]:
     """The composition of `crm serve`; each channel is added here when configured."""
+    mode = slack_mode(ctx.settings)
+    if mode is not None:  # Slack (and slack_bolt) load only when configured
+        from bot.slack.wiring import attach
+
+        attach(ctx)  # before the mailer, which posts through ctx.extras["slack_sender"]
     components: list[Component] = [HttpServer(ctx, route_providers(ctx))]
+    if mode == "socket":
+        from bot.slack.socket import SlackSocketMode
+
+        components.append(SlackSocketMode(ctx))
     slack = ctx.extras.get("slack_sender")  # set by the Slack channel when configured
     components.append(
         JobsComponent(
-            ctx.db, ctx.settings, ctx.clock, schedule=ctx.settings.scheduler,
+            ctx.db,
+            ctx.settings,
+            ctx.clock,
+            schedule=ctx.settings.scheduler,
             slack=slack if isinstance(slack, SlackSender) else None,
         )
     )
+    components += intake_components(ctx)
     return components
 
 

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from jobs import messages
@@ -343,14 +343,12 @@ def cancel_stale(session: Session, *, now: datetime, today: date, zone: ZoneInfo
     The customer's level goes back to where it was, so the next sweep writes a fresh
     reminder for whatever is still overdue.
     """
-    rows = list(
-        session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.kind.like("dunning\\_%", escape="\\"),
-                OutboxMessage.status == OutboxStatus.PENDING,
-            )
+    rows = session.execute(  # only the columns needed: thousands may be waiting
+        select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.payload).where(
+            OutboxMessage.kind.like("dunning\\_%", escape="\\"),
+            OutboxMessage.status == OutboxStatus.PENDING,
         )
-    )
+    ).all()
     wanted = sorted({i for r in rows for i in (r.payload or {}).get("invoices", [])})
     stopped: set[int] = set()
     for i in range(0, len(wanted), 500):
@@ -374,8 +372,14 @@ def cancel_stale(session: Session, *, now: datetime, today: date, zone: ZoneInfo
     for row in rows:
         if not stopped.intersection((row.payload or {}).get("invoices", [])):
             continue
-        row.status = OutboxStatus.CANCELLED
-        row.last_error = "cancelled before sending: an invoice was paid, voided or paused"
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(
+                status=OutboxStatus.CANCELLED,
+                last_error="cancelled before sending: an invoice was paid, voided or paused",
+            )
+        )
         session.execute(delete(Interaction).where(Interaction.source_id == row.dedupe_key))
         customer = row.dedupe_key.split(":")[1]
         state = session.get(JobState, f"{STATE}{customer}")

@@ -25,6 +25,7 @@ from store.models import (
     InvoiceStatus,
     User,
 )
+from store.sales.state import days_overdue
 
 # Interactions that mean someone spoke with the customer (reminders and newsletters don't).
 CONVERSATIONS = (
@@ -118,7 +119,7 @@ def overdue_invoices(
                 contact_id=r.contact_id,
                 customer_name=r.customer_name,
                 due_date=due_date,
-                days_overdue=(today - due_date).days,
+                days_overdue=days_overdue(due_date, today),
                 amount_minor=r.amount_minor,
                 paid_minor=r.paid_minor,
                 currency=r.currency,

@@ -30,7 +30,6 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -39,6 +38,7 @@ from email.utils import getaddresses
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from jobs.campaigns.delivery import KINDS as CAMPAIGN_KINDS
 from jobs.compose import compose, new_message_id
 from jobs.transport import (
     DeliveryError,
@@ -131,6 +131,8 @@ class Mailer:
             and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now),
             and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < stale),
         )
+        # campaign rows have their own sender (VERP envelope, checkpointed, pausable)
+        due = and_(due, OutboxMessage.kind.not_in(CAMPAIGN_KINDS))
         with self.db.write() as session:
             rows = list(
                 session.scalars(
@@ -181,9 +183,8 @@ class Mailer:
     async def deliver_batch(self, now: datetime) -> DeliveryReport:
         """Claim one batch and deliver it.
 
-        Messages are composed in a helper thread while the previous one is on the wire,
-        and outcomes are committed in the background while sending goes on; both keep the
-        one relay connection busy.
+        Outcomes are committed in the background while sending goes on, so the one relay
+        connection stays busy.
         """
         rows, fallback = await asyncio.to_thread(self.claim, now)
         if not rows:
@@ -215,27 +216,18 @@ class Mailer:
         fallback: dict[int, str],
         recorder: _Recorder,
     ) -> None:
-        loop = asyncio.get_running_loop()
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compose") as pool:
-            prepared = [
-                loop.run_in_executor(pool, self._prepare, row, now, fallback) for row in rows
-            ]
+        for row in rows:
+            ready = self._prepare(row, now, fallback)
+            if isinstance(ready, _Outcome):
+                await recorder.add(ready)
+                continue
+            msg, recipients = ready
             try:
-                for row, future in zip(rows, prepared, strict=True):
-                    ready = await future
-                    if isinstance(ready, _Outcome):
-                        await recorder.add(ready)
-                        continue
-                    msg, recipients = ready
-                    try:
-                        await transport.send(msg, self.settings.bot_address, recipients)
-                    except DeliveryError as exc:
-                        await recorder.add(_Outcome(row.id, exc))
-                    else:
-                        await recorder.add(_Outcome(row.id))
-            finally:
-                for future in prepared:
-                    future.cancel()
+                await transport.send(msg, self.settings.bot_address, recipients)
+            except DeliveryError as exc:
+                await recorder.add(_Outcome(row.id, exc))
+            else:
+                await recorder.add(_Outcome(row.id))
 
     async def _post_slack(self, row: OutboxMessage) -> _Outcome:
         assert self.slack is not None

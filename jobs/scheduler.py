@@ -25,7 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from jobs.mailer import Mailer, worker_id
-from jobs.sweeps import SWEEPS, run_job
+from jobs.sweeps import JOBS, run_job
 from jobs.transport import SlackSender
 from store.db import Database
 from store.settings import Settings
@@ -109,7 +109,7 @@ class JobsComponent:
         *,
         slack: SlackSender | None = None,
         schedule: bool = True,
-        sweeps: tuple[str, ...] = tuple(SWEEPS),
+        sweeps: tuple[str, ...] = JOBS,
     ) -> None:
         self.db = db
         self.settings = settings

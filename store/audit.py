@@ -144,7 +144,10 @@ def _events_of_flush(
         mapper = inspect(obj).mapper
         return order.get(mapper.local_table.name, 0), _pk(obj) or 0
 
-    for obj in sorted(session.new, key=rank):
+    # Bookkeeping rows (some keyed by strings) are filtered before anything reads their keys.
+    new = [obj for obj in session.new if _audited(obj)]
+    deleted = [obj for obj in session.deleted if _audited(obj)]
+    for obj in sorted(new, key=rank):
         if _audited(obj):
             out.append(_row(change_id, AuditAction.CREATE, obj, None, _image(obj)))
             out.extend(_link_events(change_id, obj))
@@ -155,7 +158,7 @@ def _events_of_flush(
                 out.append(_row(change_id, AuditAction.UPDATE, obj, before, after))
         if _audited(obj):
             out.extend(_link_events(change_id, obj))
-    for obj in sorted(session.deleted, key=rank, reverse=True):
+    for obj in sorted(deleted, key=rank, reverse=True):
         if _audited(obj):
             out.extend(_link_events(change_id, obj, deleted=True))
             before = snapshots.get(_key(obj)) or _image(obj, committed=True)

@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     scheduler: bool = True
     jobs_interval: float = Field(60.0, gt=0, description="seconds between scheduled sweeps")
     mailer_interval: float = Field(5.0, gt=0, description="seconds between outbox deliveries")
+    campaign_rate: float = Field(10.0, ge=0, description="campaign messages/s; 0 = no limit")
+    campaign_hourly_limit: int = Field(0, ge=0, description="campaign messages per hour; 0 = none")
+    campaign_error_limit: int = Field(10, ge=1, description="consecutive errors that pause a send")
+    campaign_connections: int = Field(1, ge=1, le=32, description="parallel relay connections")
 
     @classmethod
     def settings_customise_sources(

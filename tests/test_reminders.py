@@ -7,7 +7,8 @@ from pathlib import Path
 
 from jobs import reminders
 from store.db import Database
-from store.models import OutboxChannel, Task, TaskStatus
+from store.models import OutboxChannel, TaskStatus
+from store.tasks import snooze_task
 from tests.jobs_data import outbox, settings_for, task, user
 
 
@@ -41,9 +42,7 @@ def test_each_task_is_reminded_once_at_its_time_and_again_after_a_snooze(
     later = now + timedelta(hours=2)
     assert reminders.run(db, settings, later).queued == 1  # "Send the contract" at its due time
     with db.write() as s:  # snoozed until tomorrow
-        t = s.get(Task, call)
-        assert t is not None
-        t.remind_at = now + timedelta(days=1)
+        snooze_task(s, call, now + timedelta(days=1), now=later)
     assert reminders.run(db, settings, later + timedelta(hours=1)).queued == 0
     assert reminders.run(db, settings, now + timedelta(days=1)).queued == 1
     assert reminders.run(db, settings, now + timedelta(days=3)).queued == 0

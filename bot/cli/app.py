@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from bot.cli import core, jobs, outbox, parse, sales, transfer
+from bot.cli import ask, campaign, core, inbound, jobs, outbox, parse, sales, transfer
 from bot.cli.common import CliError
 from store.settings import SettingsError
 
@@ -29,6 +29,10 @@ app.add_typer(sales.credit_app, name="credit")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(jobs.digest_app, name="digest")
 app.add_typer(outbox.app, name="outbox")
+app.add_typer(inbound.app, name="inbound")
+app.command("ingest")(inbound.ingest)
+app.command("ask")(ask.ask)
+app.add_typer(campaign.app, name="campaign")
 
 
 def main(argv: list[str] | None = None) -> None:

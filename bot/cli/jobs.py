@@ -7,7 +7,7 @@ import typer
 from bot.cli.common import CliError, context
 from jobs import digest
 from jobs.mailer import worker_id
-from jobs.sweeps import SWEEPS, run_job
+from jobs.sweeps import JOBS, run_job
 from store.users import find_user
 
 app = typer.Typer(help="Scheduled jobs, one sweep at a time.", no_args_is_help=True)
@@ -16,12 +16,12 @@ digest_app = typer.Typer(help="The daily digest.", no_args_is_help=True)
 
 @app.command("run")
 def run(
-    name: str = typer.Argument(..., help=" | ".join(SWEEPS)),
+    name: str = typer.Argument(..., help=" | ".join(JOBS)),
     now: str | None = typer.Option(None, "--now", help="run as if it were this ISO-8601 time"),
 ) -> None:
     """Run one sweep of a job as the scheduler would; prints what it queued."""
-    if name not in SWEEPS:
-        raise typer.BadParameter(f"unknown job {name!r}; one of: {', '.join(SWEEPS)}")
+    if name not in JOBS:
+        raise typer.BadParameter(f"unknown job {name!r}; one of: {', '.join(JOBS)}")
     ctx = context(now)
     try:
         result = run_job(ctx.db, ctx.settings, name, ctx.now(), worker=f"cli:{worker_id()}")

@@ -18,12 +18,12 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from store.contact_fields import ContactError, clean_email, clean_phone, clean_tags, clean_text
 from store.db import Database
-from store.imports.bulk import insert_rows
+from store.imports.bulk import among, among_pairs, insert_rows
 from store.imports.report import ImportReport
 from store.models import Base, Company, Contact, ContactEmail, ContactPhone, Tag, contact_tags
 from store.normalize import company_domain_for, company_name_from_domain, name_key
@@ -218,7 +218,7 @@ def _resolve_companies(session: Session, items: list[_Clean]) -> None:
     if by_domain:
         for cid, cname, cdomain in session.execute(
             select(Company.id, Company.name, Company.domain).where(
-                Company.domain.in_(list(by_domain))
+                among(session, Company.domain, by_domain)
             )
         ):
             if cdomain is None:
@@ -231,7 +231,7 @@ def _resolve_companies(session: Session, items: list[_Clean]) -> None:
     if by_name:
         for cid, lname in session.execute(
             select(Company.id, func.lower(Company.name))
-            .where(func.lower(Company.name).in_(list(by_name)))
+            .where(among(session, func.lower(Company.name), by_name))
             .order_by(Company.id.desc())
         ):
             named[lname] = cid
@@ -269,14 +269,16 @@ class _Batch:
         owner: dict[str, int] = {}
         if emails:
             query = select(ContactEmail.email, ContactEmail.contact_id)
-            for email, cid in session.execute(query.where(ContactEmail.email.in_(emails))):
+            for email, cid in session.execute(
+                query.where(among(session, ContactEmail.email, emails))
+            ):
                 owner[email] = cid
         pairs = {(key, i.company_id) for i in items if i.company_id is not None and (key := i.key)}
         name_hits = (
             session.execute(
                 select(Contact.id, Contact.name_key, Contact.company_id)
                 .where(
-                    tuple_(Contact.name_key, Contact.company_id).in_(sorted(pairs)),
+                    among_pairs(session, Contact.name_key, Contact.company_id, sorted(pairs)),
                     Contact.merged_into_id.is_(None),
                 )
                 .order_by(Contact.id.desc())
@@ -459,7 +461,10 @@ def _write_tags(session: Session, recs: list[_Rec]) -> None:
     names = {t for r in recs for t in r.new_tags}
     if not names:
         return
-    ids = {n: i for n, i in session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(names)))}
+    ids = {
+        n: i
+        for n, i in session.execute(select(Tag.name, Tag.id).where(among(session, Tag.name, names)))
+    }
     missing = sorted(names - set(ids))
     if missing:
         made = insert_rows(session, _TAGS, [{"name": n} for n in missing])

@@ -1,0 +1,89 @@
+"""The intake worker inside `crm serve`: picks up received messages and processes them.
+
+It is woken right after a channel commits a message, and also looks every `poll_seconds`
+so messages filed by another process (or left by a crash) are never forgotten.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+
+from bot.context import AppContext
+from bot.intake.process import process_inbound
+from bot.intake.receive import pending_ids
+from parsers.email import parse_email
+
+log = logging.getLogger(__name__)
+
+
+class IntakeWorker:
+    name = "intake"
+
+    def __init__(self, ctx: AppContext, *, poll_seconds: float = 15.0, batch: int = 100) -> None:
+        self.ctx = ctx
+        self.poll_seconds = poll_seconds
+        self.batch = batch
+        self._event = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.processed = 0
+
+    def wake(self) -> None:
+        """Safe to call from any thread (the SMTP writer calls it after each commit)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._event.set)
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name="intake-worker")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._event.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def _pending(self) -> list[int]:
+        with self.ctx.db.read() as session:
+            return pending_ids(session, self.batch)
+
+    def _warm_up(self) -> None:
+        """Load the parser's language data now, not while the first sender waits."""
+        sample = b"From: a@example.com\r\nSubject: warm-up\r\n\r\nTask: call Bob tomorrow\r\n"
+        try:
+            parse_email(sample, now=self.ctx.now(), tz=self.ctx.settings.timezone)
+        except Exception:
+            log.warning("parser warm-up failed", exc_info=True)
+
+    async def _run(self) -> None:
+        # A daemon thread, not awaited: stopping must never wait for the warm-up.
+        threading.Thread(target=self._warm_up, name="parser-warm-up", daemon=True).start()
+        backoff = 1.0
+        while not self._stopping:
+            self._event.clear()
+            try:
+                ids = await asyncio.to_thread(self._pending)
+                for inbound_id in ids:
+                    if self._stopping:
+                        break
+                    outcome = await asyncio.to_thread(process_inbound, self.ctx, inbound_id)
+                    if outcome.status is not None:
+                        self.processed += 1
+                        log.info("inbound #%s: %s", inbound_id, outcome.status)
+                backoff = 1.0
+            except Exception:
+                log.exception("intake worker: database trouble, retrying in %.0fs", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 60.0)
+                continue
+            if ids and len(ids) >= self.batch:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._event.wait(), timeout=self.poll_seconds)

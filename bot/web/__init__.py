@@ -1,0 +1,1 @@
+"""HTTP pages people reach from links in our emails."""

@@ -1,0 +1,84 @@
+"""A send killed with SIGKILL midway resumes with no duplicate and no one missed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from jobs.campaigns import service
+from store.db import Database
+from store.models import Campaign, CampaignStatus
+from tests.newsletter_people import many_people
+from tests.services import free_port
+from tests.smtp_sink import start_sink
+
+CRM = str(Path(sys.executable).parent / "crm")
+TOTAL = 5000
+
+
+def test_a_killed_sender_resumes_and_everyone_gets_exactly_one_message(
+    sqlite_db: Database, tmp_path: Path, now: object
+) -> None:
+    with sqlite_db.write() as s:
+        many_people(s, TOTAL)
+        service.create_campaign(
+            s,
+            name="Big",
+            subject="Hello {{ first_name }}",
+            body_md="Hi {{ name }}!",
+            segment="tag:newsletter",
+            now=now,  # type: ignore[arg-type]
+        )
+    port = free_port()
+    sink, controller = start_sink(port)
+    env = {
+        **os.environ,
+        "CRM_DATABASE_URL": sqlite_db.url,
+        "CRM_RELAY_URL": f"smtp://127.0.0.1:{port}",
+        "CRM_MAILDIR": str(tmp_path / "maildir"),
+        "CRM_MAIL_DOMAIN": "crm.localhost",
+        "CRM_CAMPAIGN_RATE": "0",
+        "CRM_CAMPAIGN_HOURLY_LIMIT": "0",
+    }
+    current: list[subprocess.Popen[bytes]] = []
+
+    def kill() -> None:
+        proc = current[-1]
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    # Crash 1: in the middle of an SMTP transaction (before the message is recorded as sent).
+    sink.on_rcpt = lambda n: kill() if n == 1000 else None
+    # Crash 2: after the relay took the message, before the sender read its reply.
+    sink.on_data = lambda n: kill() if n == 2500 else None
+    try:
+        for round_ in range(3):
+            proc = subprocess.Popen(
+                [CRM, "campaign", "send", "Big"],
+                env=env,
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            current.append(proc)
+            out, err = proc.communicate(timeout=180)
+            if round_ < 2:
+                assert proc.returncode == -signal.SIGKILL, (round_, out, err)
+        assert proc.returncode == 0, err.decode()
+    finally:
+        controller.stop()
+    per_recipient = Counter(m.rcpt for m in sink.messages)
+    assert len(per_recipient) == TOTAL
+    assert per_recipient.most_common(1)[0][1] == 1
+    assert {m.mail_from.split("@")[0].split("+")[0] for m in sink.messages} == {"bounces"}
+    with sqlite_db.read() as s:
+        campaign = service.get_campaign(s, "Big")
+        stats = service.stats(s, campaign)
+        assert isinstance(campaign, Campaign) and campaign.status == CampaignStatus.SENT
+    assert (stats.audience, stats.sent, stats.pending, stats.queued) == (TOTAL, TOTAL, 0, 0)
+
