@@ -76,6 +76,10 @@ _VERBS = re.compile(
     r"напомн|уточн|согласова)",
     re.IGNORECASE,
 )
+_CLAUSE_VERB = re.compile(
+    rf"[,;:–]\s+(?:and\s+|then\s+|please\s+|och\s+|und\s+)*(?={_VERBS.pattern[1:]})",
+    re.IGNORECASE,
+)
 _VERBS_ANYWHERE = re.compile(
     r"(?:schicken|senden|zuschicken|zuzuschicken|anrufen|anzurufen|zurückrufen|nachfassen|mailen|buchen|prüfen|"
     r"vorbereiten|bezahlen|melden|klären|besprechen|erinnern)\b|"
@@ -152,7 +156,11 @@ def task_title(sentence: str, match: DateMatch | None, language: str | None) -> 
         text, triggered = text[: cjk.start()] + text[cjk.end() :], True
     text = _POLITE.sub("", text)
     if not triggered and not (_VERBS.match(text.strip()) or _VERBS_ANYWHERE.search(text)):
-        return None
+        # "See below, call Mikko tomorrow": the action is the clause after a lead-in.
+        clause = _CLAUSE_VERB.search(text)
+        if clause is None:
+            return None
+        text = text[clause.end() :]
     title = _clean_title(text, language)
     return title or None
 

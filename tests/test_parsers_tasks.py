@@ -51,6 +51,8 @@ EXAMPLES = [
     ("th", "เตือนให้ส่งใบเสนอราคาวันศุกร์หน้า", "ส่งใบเสนอราคา", "2026-11-27T09:00"),
     ("th", "โทรหาเขาพรุ่งนี้ บ่าย 3 โมง", "โทรหาเขา", "2026-11-24T15:00"),
     ("th", "ติดตามอีก 2 สัปดาห์", "ติดตาม", "2026-12-07T09:00"),
+    ("fi", "See below, call Mikko tomorrow.", "Call Mikko", "2026-11-24T09:00"),
+    ("en", "As discussed; please send the quote on Friday", "Send the quote", "2026-11-27T09:00"),
 ]
 
 
@@ -73,6 +75,7 @@ def test_works_without_knowing_the_language(lang: str, text: str, title: str, du
     [
         ("en", "we will send the revised drawings soon"),  # "we" is not Wednesday
         ("en", "We met on Friday and it went well."),  # a date but no action
+        ("en", "Thanks, we met on Friday."),
         ("en", "Please send the contract."),  # an action but no date
         ("en", "Visit us at Hannover Messe, 20–24 April, Hall 7 Stand B12"),  # trade-fair footer
         ("en", "Meet us at the fair next Tuesday!"),
