@@ -92,7 +92,7 @@ referentin vd inköpare inköpschef säljare försäljningschef chef ansvarig di
 directrice responsable gérant jefe gerente direttore responsabile diretor inkoper verkoper
 hoofd johtaja myyntipäällikkö juhataja kierownik dyrektor ředitel vedoucí riaditeľ vezető
 igazgató direktor voditelj müdür менеджер директор руководитель начальник специалист
-керівник
+керівник diretora directora direttrice compras acquisti
 """
 _TITLE_SET = frozenset(_TITLE_TEXT.split())
 _TITLE_PHRASES = ("head of", "vice president")
@@ -101,7 +101,8 @@ _TITLE_CJK = ("经理", "總監", "总监", "主管", "总裁", "董事", "采�
 _COMPANY_TEXT = """
 inc ltd llc gmbh ag ab as a/s aps oy oyj sa s.a sarl srl s.r.l spa s.p.a bv b.v nv n.v plc
 kg ohg e.k corp corporation co company group holding limited s.r.o kft zrt d.o.o a.ş aş ltda
-oü ооо оао зао ао пао тов
+oü ооо оао зао ао пао тов s.l s.l.u slu sas s.a.s a.s spol lda s.a.r.l sàrl sagl mbh ug
+ooo ltd. sp.j sp.k
 """
 _COMPANY_SET = frozenset(_COMPANY_TEXT.split())
 _COMPANY_PHRASES = ("sp. z o.o", "sp.z o.o")
