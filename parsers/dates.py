@@ -73,6 +73,9 @@ _WEEKDAYS: dict[str, Sequence[str]] = {
            "sonntag"),
     "ru": ("понедельник[аеу]?", "вторник[аеу]?", "сред[аыуе]", "четверг[аеу]?", "пятниц[аыуе]",
            "суббот[аыуе]", "воскресень[еяю]"),
+    # Finnish, bare or in the essive ("perjantaina" = on Friday).
+    "fi": ("maanantai(?:na)?", "tiistai(?:na)?", "keskiviikko(?:na)?", "torstai(?:na)?",
+           "perjantai(?:na)?", "lauantai(?:na)?", "sunnuntai(?:na)?"),
     "zh": ("一", "二", "三", "四", "五", "六", "日|天"),
     "th": ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี|พฤหัสฯ|พฤหัส", "ศุกร์", "เสาร์", "อาทิตย์"),
 }
@@ -269,6 +272,14 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
              _span_days),
             (r"\bна\s+следующей\s+неделе\b", _next_monday),
         ],
+        "fi": [
+            (r"\bylihuomenna\b", _offset(2)),
+            (r"\bhuomenna\b", _offset(1)),
+            (r"\b(?:tänään|tänä\s+iltana)\b", _offset(0)),
+            (rf"\bensi\s+viiko(?:lla|n)\s+(?:{wd})\b", _nextweek_day),
+            (rf"\b(?:(?:ensi|tulevana|viimeistään)\s+)*(?:{wd})\b", _strict),
+            (r"\bensi\s+viikolla\b", _next_monday),
+        ],
         "zh": [
             (r"大后天", _offset(3)),
             (r"后天", _offset(2)),
@@ -311,6 +322,8 @@ _HINT_WORDS = {
     "de": r"morgen|heut|tag|woche|monat|vormittag|nachmittag|abend|mittag|früh|uhr|um\s",
     "ru": r"завтра|сегодня|понедельник|вторник|сред|четверг|пятниц|суббот|воскресен|недел|"
           r"месяц|д[еня]|утром|дн[её]м|вечером|\bв\s",
+    "fi": r"huomen|tänä|viiko|klo|kello|maanantai|tiistai|keskiviikko|torstai|perjantai|lauantai|"
+          r"sunnuntai",
     "zh": r"天|日|早|周|星期|礼拜|月|点|點|时|時|午|晚",
     "th": r"นี้|พรุ่ง|มะรืน|จันทร์|อังคาร|พุธ|พฤหัส|ศุกร์|เสาร์|อาทิตย์|สัปดาห์|เดือน|วัน|โมง|เช้า|บ่าย|เย็น|ค่ำ|เที่ยง|น\.",
 }
@@ -355,6 +368,13 @@ _TIME_RULES: dict[str, list[tuple[str, str]]] = {
         (r"\bутром\b", "part:morning"),
         (r"\bдн[её]м\b", "part:afternoon"),
         (r"\bвечером\b", "part:evening"),
+    ],
+    "fi": [
+        (r"\b(?:klo|kello)\s*(?P<h>\d{1,2})(?:[.:](?P<mi>\d{2}))?", "clock"),
+        (r"\b(?P<h>\d{1,2})[:.](?P<mi>\d{2})\b", "clock"),
+        (r"\baamulla\b", "part:morning"),
+        (r"\biltapäivällä\b", "part:afternoon"),
+        (r"\billalla\b", "part:evening"),
     ],
     "zh": [
         (r"(?P<ap>上午|早上|早晨|下午|晚上|中午)?\s*(?P<h>\d{1,2}|[一二两三四五六七八九十]{1,3})"

@@ -48,7 +48,7 @@ _TRIGGERS = re.compile(
     r"erinnere?\s+mich\s*,?\s*(?:daran\s*,?\s*)?(?:dass\s+)?|nicht\s+vergessen\s*:?\s*|"
     r"ich\s+(?:muss|soll|werde)\s+|wir\s+(?:müssen|sollen)\s+|"
     r"напомн(?:и|ите)\s*(?:мне\s*)?(?:,?\s*что\s+нужно\s+|о\s+том,?\s*что\s+нужно\s+)?|"
-    r"не\s+забуд(?:ь|ьте)\s+|нужно\s+|надо\s+"
+    r"не\s+забуд(?:ь|ьте)\s+|нужно\s+|надо\s+|muistuta\s+minua\s+"
     r")",
     re.IGNORECASE,
 )
@@ -73,7 +73,8 @@ _VERBS = re.compile(
     r"träffa|fakturera|svara|skriv|påminn|følg|ringe|tjek|sjekk|betal|bestil|"
     r"schick|sende|send|ruf|anrufen|nachfass|mail|buch|prüf|bezahl|bereite|erinner|"
     r"отправ|позвон|перезвон|напиш|связат|выстав|подготов|провер|оплат|встрет|"
-    r"напомн|уточн|согласова)",
+    r"напомн|уточн|согласова|"
+    r"soita|lähetä|muistuta|tarkista|varaa|maksa|vastaa|kirjoita|tilaa)",
     re.IGNORECASE,
 )
 _CLAUSE_VERB = re.compile(

@@ -53,6 +53,12 @@ EXAMPLES = [
     ("th", "ติดตามอีก 2 สัปดาห์", "ติดตาม", "2026-12-07T09:00"),
     ("fi", "See below, call Mikko tomorrow.", "Call Mikko", "2026-11-24T09:00"),
     ("en", "As discussed; please send the quote on Friday", "Send the quote", "2026-11-27T09:00"),
+    ("fi", "Soita Mikolle huomenna.", "Soita Mikolle", "2026-11-24T09:00"),
+    ("fi", "Lähetä tarjous perjantaina", "Lähetä tarjous", "2026-11-27T09:00"),
+    ("fi", "Lähetä lasku ensi viikolla", "Lähetä lasku", "2026-11-30T09:00"),
+    ("fi", "Soita hänelle ensi viikon tiistaina", "Soita hänelle", "2026-12-01T09:00"),
+    ("fi", "Muistuta minua lähettää tarjous huomenna klo 15", "Lähettää tarjous",
+     "2026-11-24T15:00"),
 ]
 
 
@@ -76,6 +82,7 @@ def test_works_without_knowing_the_language(lang: str, text: str, title: str, du
         ("en", "we will send the revised drawings soon"),  # "we" is not Wednesday
         ("en", "We met on Friday and it went well."),  # a date but no action
         ("en", "Thanks, we met on Friday."),
+        ("fi", "Tapasimme perjantaina klo 10."),
         ("en", "Please send the contract."),  # an action but no date
         ("en", "Visit us at Hannover Messe, 20–24 April, Hall 7 Stand B12"),  # trade-fair footer
         ("en", "Meet us at the fair next Tuesday!"),
