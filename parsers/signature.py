@@ -92,7 +92,8 @@ referentin vd inköpare inköpschef säljare försäljningschef chef ansvarig di
 directrice responsable gérant jefe gerente direttore responsabile diretor inkoper verkoper
 hoofd johtaja myyntipäällikkö juhataja kierownik dyrektor ředitel vedoucí riaditeľ vezető
 igazgató direktor voditelj müdür менеджер директор руководитель начальник специалист
-керівник diretora directora direttrice compras acquisti
+керівник diretora directora direttrice compras acquisti einkaufsleiter einkaufsleiterin
+voditeljica indkøbschef innkjøpssjef ostopäällikkö päällikkö ostujuht müdürü
 """
 _TITLE_SET = frozenset(_TITLE_TEXT.split())
 _TITLE_PHRASES = ("head of", "vice president")

@@ -80,6 +80,19 @@ def test_a_company_line_is_the_company_not_a_second_person(company: str) -> None
     ]
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["Einkaufsleiterin", "Voditeljica nabave", "Indkøbschef", "Ostopäällikkö", "Innkjøpssjef",
+     "Ostujuht", "Satın Alma Müdürü", "Diretora de Compras"],
+)
+def test_job_titles_in_other_languages(title: str) -> None:
+    text = f"{BODY}\nBest regards,\nAnna Berg\n{title}\nNordic Parts AB\n"
+    people = extract_signatures(text, sender_email="anna@nordicparts.se")
+    assert [(p.name, p.title, p.company) for p in people] == [
+        ("Anna Berg", title, "Nordic Parts AB")
+    ]
+
+
 def test_reads_a_full_signature() -> None:
     text = (
         f"{BODY}\nBest regards,\nJohn Doe\nHead of Purchasing\nAcme Inc\n"
