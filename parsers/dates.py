@@ -42,6 +42,7 @@ class DateMatch:
 
     due: datetime
     spans: tuple[tuple[int, int], ...]
+    has_day: bool = True  # False: only a time was given ("at 3pm"), the day is a guess
 
 
 def zone_of(tz: str | ZoneInfo) -> ZoneInfo:
@@ -72,6 +73,9 @@ _WEEKDAYS: dict[str, Sequence[str]] = {
            "sonntag"),
     "ru": ("понедельник[аеу]?", "вторник[аеу]?", "сред[аыуе]", "четверг[аеу]?", "пятниц[аыуе]",
            "суббот[аыуе]", "воскресень[еяю]"),
+    # Finnish, bare or in the essive ("perjantaina" = on Friday).
+    "fi": ("maanantai(?:na)?", "tiistai(?:na)?", "keskiviikko(?:na)?", "torstai(?:na)?",
+           "perjantai(?:na)?", "lauantai(?:na)?", "sunnuntai(?:na)?"),
     "zh": ("一", "二", "三", "四", "五", "六", "日|天"),
     "th": ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี|พฤหัสฯ|พฤหัส", "ศุกร์", "เสาร์", "อาทิตย์"),
 }
@@ -153,6 +157,28 @@ def _end_of_week(_m: re.Match[str], today: date) -> date:
 def _end_of_month(_m: re.Match[str], today: date) -> date:
     first_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     return first_next - timedelta(days=1)
+
+
+def _zh_day(m: re.Match[str], today: date) -> date | None:
+    """12月5日 / 5号: that day, this year (month) or the next one once it has passed."""
+    try:
+        if m.group("mo"):
+            day = date(today.year, int(m.group("mo")), int(m.group("d")))
+            return day if day >= today else day.replace(year=today.year + 1)
+        day = today.replace(day=int(m.group("d")))
+    except ValueError:
+        return None
+    if day < today:
+        day = (day.replace(day=1) + timedelta(days=32)).replace(day=day.day)
+    return day
+
+
+def _zh_next_month_day(m: re.Match[str], today: date) -> date | None:
+    first_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    try:
+        return first_next.replace(day=int(m.group("d")))
+    except ValueError:
+        return None
 
 
 def _next_monday(_m: re.Match[str], today: date) -> date:
@@ -246,6 +272,14 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
              _span_days),
             (r"\bна\s+следующей\s+неделе\b", _next_monday),
         ],
+        "fi": [
+            (r"\bylihuomenna\b", _offset(2)),
+            (r"\bhuomenna\b", _offset(1)),
+            (r"\b(?:tänään|tänä\s+iltana)\b", _offset(0)),
+            (rf"\bensi\s+viiko(?:lla|n)\s+(?:{wd})\b", _nextweek_day),
+            (rf"\b(?:(?:ensi|tulevana|viimeistään)\s+)*(?:{wd})\b", _strict),
+            (r"\bensi\s+viikolla\b", _next_monday),
+        ],
         "zh": [
             (r"大后天", _offset(3)),
             (r"后天", _offset(2)),
@@ -255,6 +289,8 @@ def _rules(lang: str) -> list[tuple[re.Pattern[str], DayFn]]:
             (rf"(?:这|本)(?:个)?(?:周|星期|礼拜)(?:{wd})", _this),
             (rf"(?:周|星期|礼拜)(?:{wd})", _strict),
             (rf"{_NUM}\s*(?:个)?\s*(?P<unit>天|周|星期|礼拜|月)(?:以?后|之后)", _span_days),
+            (r"下(?:个)?月\s*(?P<d>\d{1,2})\s*[日号號]", _zh_next_month_day),
+            (r"(?:(?P<mo>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*[日号號]", _zh_day),
             (r"下(?:个)?(?:周|星期|礼拜)", _next_monday),
         ],
         "th": [
@@ -286,6 +322,8 @@ _HINT_WORDS = {
     "de": r"morgen|heut|tag|woche|monat|vormittag|nachmittag|abend|mittag|früh|uhr|um\s",
     "ru": r"завтра|сегодня|понедельник|вторник|сред|четверг|пятниц|суббот|воскресен|недел|"
           r"месяц|д[еня]|утром|дн[её]м|вечером|\bв\s",
+    "fi": r"huomen|tänä|viiko|klo|kello|maanantai|tiistai|keskiviikko|torstai|perjantai|lauantai|"
+          r"sunnuntai",
     "zh": r"天|日|早|周|星期|礼拜|月|点|點|时|時|午|晚",
     "th": r"นี้|พรุ่ง|มะรืน|จันทร์|อังคาร|พุธ|พฤหัส|ศุกร์|เสาร์|อาทิตย์|สัปดาห์|เดือน|วัน|โมง|เช้า|บ่าย|เย็น|ค่ำ|เที่ยง|น\.",
 }
@@ -330,6 +368,13 @@ _TIME_RULES: dict[str, list[tuple[str, str]]] = {
         (r"\bутром\b", "part:morning"),
         (r"\bдн[её]м\b", "part:afternoon"),
         (r"\bвечером\b", "part:evening"),
+    ],
+    "fi": [
+        (r"\b(?:klo|kello)\s*(?P<h>\d{1,2})(?:[.:](?P<mi>\d{2}))?", "clock"),
+        (r"\b(?P<h>\d{1,2})[:.](?P<mi>\d{2})\b", "clock"),
+        (r"\baamulla\b", "part:morning"),
+        (r"\biltapäivällä\b", "part:afternoon"),
+        (r"\billalla\b", "part:evening"),
     ],
     "zh": [
         (r"(?P<ap>上午|早上|早晨|下午|晚上|中午)?\s*(?P<h>\d{1,2}|[一二两三四五六七八九十]{1,3})"
@@ -421,11 +466,13 @@ def _find_day(text: str, languages: list[str], today: date) -> tuple[date, tuple
     best: tuple[int, date, tuple[int, int]] | None = None
     for lang in languages:
         for regex, fn in _RULES[lang]:
-            for m in regex.finditer(text):
+            m = regex.search(text)
+            while m is not None and (best is None or m.start() < best[0]):
                 day = fn(m, today)
-                if day is not None and (best is None or m.start() < best[0]):
+                if day is not None:  # the first reading of this rule; later ones are later
                     best = (m.start(), day, m.span())
                     break
+                m = regex.search(text, max(m.end(), m.start() + 1))
     return (best[1], best[2]) if best else None
 
 
@@ -457,7 +504,7 @@ def find_date(
         due = datetime.combine(local_now.date(), clock, tzinfo=zone)
         if due <= local_now:
             due += timedelta(days=1)
-        return DateMatch(due=due, spans=(at[1],))
+        return DateMatch(due=due, spans=(at[1],), has_day=False)
     said = text[found[1][0] : found[1][1]]
     if at is None and _EVENING_DAY.search(said):
         clock = time(_PARTS["evening"], 0)
@@ -475,13 +522,20 @@ _MONTHS = re.compile(
     r"กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม",
     re.IGNORECASE,
 )
+_WRITTEN_TIME = re.compile(r"\d{1,2}[:.]\d{2}|\d\s*(?:[ap]\.?m\.?|uhr|h)\b", re.IGNORECASE)
+# A written-out date has a day number next to its month: "5 December", "Dec 5th", "5. Mai".
+_WRITTEN_DATE = re.compile(
+    rf"\d{{1,2}}(?:st|nd|rd|th|\.|er|e)?\s*(?:of\s+|de\s+)?(?:{_MONTHS.pattern})"
+    rf"|(?:{_MONTHS.pattern})\s*\d{{1,2}}(?!\d)",
+    re.IGNORECASE,
+)
 
 
 def fallback_date(
     text: str, *, now: datetime, tz: str | ZoneInfo, language: str | None
 ) -> DateMatch | None:
     """dateparser for written-out dates our rules do not cover ("5 December"), language given."""
-    if not language or not _MONTHS.search(text):
+    if not language or not _WRITTEN_DATE.search(text):
         return None
     from dateparser.search import search_dates
 
@@ -497,7 +551,9 @@ def fallback_date(
         if not (re.search(r"\d", phrase) and _MONTHS.search(phrase)):
             continue
         start = text.find(phrase)
-        clock = value.time() if (value.hour, value.minute) != (0, 0) else time(DEFAULT_HOUR)
+        # dateparser fills a missing time with the current one: keep only a written time.
+        written = _WRITTEN_TIME.search(phrase)
+        clock = value.time() if written else time(DEFAULT_HOUR)
         due = datetime.combine(value.date(), clock, tzinfo=zone)
         return DateMatch(due=due, spans=((start, start + len(phrase)),))
     return None

@@ -30,15 +30,14 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from typing import TYPE_CHECKING, Any
 
 from parsers.refs import AMOUNT_REGEX, REFERENCE_REGEXES, find_amounts, find_references
 from parsers.types import Amount, Reference
+
+if TYPE_CHECKING:  # spaCy itself is imported on first use: it takes a second or two
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
 
 __all__ = ["Entity", "Pipeline", "get_pipeline"]
 
@@ -61,9 +60,10 @@ class Entity:
     end: int
 
 
-@Language.component("crm_rules")
 def _crm_rules(doc: Doc) -> Doc:
     """Mark references, amounts and phone numbers as entities, beside what is already there."""
+    from spacy.util import filter_spans
+
     spans: list[Span] = list(doc.ents)
     rules = [*((r, "REFERENCE") for r in REFERENCE_REGEXES), (AMOUNT_REGEX, "MONEY"),
              (_PHONE_RE, "PHONE"), (_EMAIL_RE, "EMAIL")]
@@ -78,6 +78,8 @@ def _crm_rules(doc: Doc) -> Doc:
 
 
 def _blank(lang: str | None) -> Language:
+    import spacy
+
     code = _SPACY_CODES.get(lang or "", lang or "xx")
     if code in _NEEDS_XX:
         code = "xx"
@@ -96,6 +98,11 @@ def _blank(lang: str | None) -> Language:
 
 
 def _build(lang: str | None, model_name: str | None) -> tuple[Language, bool]:
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory("crm_rules"):
+        Language.component("crm_rules", func=_crm_rules)
     if model_name and spacy.util.is_package(model_name):
         nlp = spacy.load(model_name)
         statistical = "ner" in nlp.pipe_names

@@ -47,7 +47,9 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "po": ("purchase order", "p.o.", "bon de commande", "orden de compra", "inköpsorder"),
     "order": (
         "sales order", "order", "ordernummer", "ordrenummer", "ordre", "bestellnummer",
-        "bestellung", "auftragsnummer", "auftrag", "commande", "pedido", "ordine",
+        "bestellung", "auftragsnummer", "auftrag", "commande", "pedido", "ordine", "bestilling",
+        "bestillingen", "tilauksen", "tilausta", "megrendelés", "megrendelést", "narudžbu",
+        "rendelést", "encomendas", "objednávkou",
         "encomenda", "bestelling", "beställning", "beställningsnummer", "tilausnumero", "tilaus",
         "tellimus", "zamówienie", "zamówienia", "objednávka", "objednávky", "objednávku",
         "rendelés", "narudžba", "narudžbe", "comanda", "comandă", "sipariş", "заказ", "заказа",
@@ -56,13 +58,15 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "invoice": (
         "invoice", "rechnungsnummer", "rechnung", "facture", "factura", "fattura", "fatura",
         "factuur", "fakturanummer", "fakturanr", "faktura", "faktury", "fakturu", "fakturę",
-        "laskun", "lasku", "arve", "számla", "račun", "factură", "счёт-фактура", "счёт", "счет",
+        "laskun", "lasku", "arve", "faktúra", "faktúru", "faktúry", "számlát", "számla",
+        "račun", "factură", "счёт-фактура", "счёт", "счет",
         "счёта", "счета", "рахунок", "рахунку",
     ),
     "quote": (
         "quotation", "quote", "angebotsnummer", "angebot", "devis", "presupuesto",
         "cotización", "preventivo", "offerta", "orçamento", "cotação", "offerte", "tilbud",
-        "offerten", "offert", "tarjous", "pakkumine", "oferta", "ofertă", "nabídka", "nabídky",
+        "offerten", "offert", "tarjous", "tarjouksen", "árajánlatot", "ponuku",
+        "pakkumine", "oferta", "ofertă", "nabídka", "nabídky",
         "ponuka", "árajánlat", "ponuda", "teklif", "предложение", "кп", "пропозиція",
     ),
 }
@@ -89,11 +93,12 @@ def _reversed_alternation(words: list[str]) -> str:
 _KW_ALT, _KW_KINDS = _alternation(_KEYWORDS)
 _CJK_ALT, _CJK_KINDS = _alternation(_CJK_KEYWORDS)
 _MARKS = [
-    "number", "numéro", "número", "numero", "nummer", "nr.", "nr", "no.", "no", "n°.", "n°",
+    "number", "numéro", "número", "numero", "nummer", "nr.", "nr", "nro.", "nro", "no.", "no",
+    "n.º", "n.°", "n°.", "n°", "n.", "n",
     "nº.", "nº", "№", "#", "num.", "num", "núm.", "núm", "č.", "br.", "sz.", "номер",
 ]
 _MARKER = (
-    r"(?:\s*(?P<mark>number|numéro|número|numero|nummer|nr\.?|no\.?|n[°º]\.?|№|#|num\.?|"
+    r"(?:\s*(?P<mark>number|numéro|número|numero|nummer|nro?\.?|no\.?|n\.?[°º]\.?|n\.?|№|#|num\.?|"
     r"núm\.?|č\.|br\.|sz\.|номер|号码|号|番号|เลขที่))?"
 )
 _NUMBER = (
@@ -122,19 +127,30 @@ _KEYWORD_REF = re.compile(
     re.IGNORECASE,
 )
 _CJK_REF = re.compile(rf"(?P<kw>{_CJK_ALT}){_MARKER}{_NUMBER}(?![\w-])", re.IGNORECASE)
-_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{4}-\d{2}")
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+# "2026-11" reads as a month, but "2026-44" cannot be one, and after "Nr."/"№" it is a number.
+_MONTH_LIKE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 _UNIT = re.compile(
     r"\s*(?:more\s+|additional\s+|extra\s+)?(?:units?|pcs|pieces?|items?|boxes|pallets?|kg|"
     r"stück|stk|st\.?|stycken|шт|штук|件|个|ชิ้น|kpl|szt|ks|db|adet)(?![^\W\d_])",
     re.IGNORECASE,
 )
-
+# Hungarian puts the number first: "a 2026/415 számú megrendelést" (the order numbered …).
+_HU_NUMBERED = re.compile(
+    r"(?<![\w-])(?P<num>\d[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*)\s+számú\s+"
+    r"(?P<kw>megrendelés|rendelés|számla|számlá|árajánlat)[^\W\d_]*",
+    re.IGNORECASE,
+)
+_HU_KINDS = {"megrendelés": "order", "rendelés": "order", "számla": "invoice",
+             "számlá": "invoice", "árajánlat": "quote"}
 
 REFERENCE_REGEXES = (_CODE, _KEYWORD_REF, _CJK_REF)
 
 
 def _keep(text: str, number: str, end: int, marked: bool) -> bool:
     if _DATE_LIKE.fullmatch(number) or _UNIT.match(text, end):
+        return False
+    if _MONTH_LIKE.fullmatch(number) and not marked:
         return False
     return not (number.isdigit() and len(number) < 3 and not marked)
 
@@ -158,9 +174,18 @@ def _tokens(text: str) -> Iterator[tuple[int, int, str]]:
             yield start, end, token
 
 
+_BETWEEN = " \t:：#№.°º"
+MAX_TEXT = 100_000  # characters read per text: a longer one is a data dump, not a letter
+
+
 def _keyword_refs(text: str) -> list[tuple[int, int, str, str]]:
     found = []
     for start, end, token in _tokens(text):
+        before = start - 1
+        while before > start - 8 and before >= 0 and text[before] in _BETWEEN:
+            before -= 1
+        if before < 0 or not text[before].isalpha():  # cheap: no word right before it
+            continue
         window = text[max(0, start - _WINDOW) : start][::-1]
         last = _LAST_WORD.match(window)
         if last is None or last.group(1)[::-1].lower() not in _LAST_WORDS:
@@ -180,6 +205,7 @@ def _keyword_refs(text: str) -> list[tuple[int, int, str, str]]:
 
 def find_references(text: str) -> tuple[Reference, ...]:
     """Every reference in order of appearance, each (kind, number) once."""
+    text = text[:MAX_TEXT]
     found: list[tuple[int, int, str, str]] = []
     for m in _CODE.finditer(text):
         code = m.group("glued") or m.group("hy")
@@ -189,6 +215,11 @@ def find_references(text: str) -> tuple[Reference, ...]:
             continue
         found.append((m.start(), m.end(), _CODE_KINDS[code], number))
     found.extend(_keyword_refs(text))
+    if "számú" in text:
+        for m in _HU_NUMBERED.finditer(text):
+            kind = _HU_KINDS[m.group("kw").lower()]
+            if _keep(text, m.group("num"), m.end("num"), True):
+                found.append((m.start(), m.end(), kind, m.group("num")))
     if not text.isascii():
         for m in _CJK_REF.finditer(text):
             number = m.group("num")
@@ -348,6 +379,7 @@ def _currency(token: str, language: str | None) -> str | None:
 
 def find_amounts(text: str, language: str | None = None) -> tuple[Amount, ...]:
     """Every money amount in order of appearance, each (value, currency) once."""
+    text = text[:MAX_TEXT]
     out: list[Amount] = []
     seen: set[tuple[str, str | None]] = set()
     for start, end, number in _numbers(text):

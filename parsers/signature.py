@@ -92,7 +92,8 @@ referentin vd inköpare inköpschef säljare försäljningschef chef ansvarig di
 directrice responsable gérant jefe gerente direttore responsabile diretor inkoper verkoper
 hoofd johtaja myyntipäällikkö juhataja kierownik dyrektor ředitel vedoucí riaditeľ vezető
 igazgató direktor voditelj müdür менеджер директор руководитель начальник специалист
-керівник
+керівник diretora directora direttrice compras acquisti einkaufsleiter einkaufsleiterin
+voditeljica indkøbschef innkjøpssjef ostopäällikkö päällikkö ostujuht müdürü
 """
 _TITLE_SET = frozenset(_TITLE_TEXT.split())
 _TITLE_PHRASES = ("head of", "vice president")
@@ -101,7 +102,8 @@ _TITLE_CJK = ("经理", "總監", "总监", "主管", "总裁", "董事", "采�
 _COMPANY_TEXT = """
 inc ltd llc gmbh ag ab as a/s aps oy oyj sa s.a sarl srl s.r.l spa s.p.a bv b.v nv n.v plc
 kg ohg e.k corp corporation co company group holding limited s.r.o kft zrt d.o.o a.ş aş ltda
-oü ооо оао зао ао пао тов
+oü ооо оао зао ао пао тов s.l s.l.u slu sas s.a.s a.s spol lda s.a.r.l sàrl sagl mbh ug
+ooo ltd. sp.j sp.k
 """
 _COMPANY_SET = frozenset(_COMPANY_TEXT.split())
 _COMPANY_PHRASES = ("sp. z o.o", "sp.z o.o")
@@ -149,7 +151,7 @@ _COLUMNS = re.compile(r"\S(?:\s{3,}|\t+)\S")
 
 
 def _clean(lines: list[str]) -> list[str]:
-    out = [ln for ln in lines if not _MOBILE_FOOTER.match(ln)]
+    out = [ln for ln in lines if len(ln) > _MAX_LINE or not _MOBILE_FOOTER.match(ln)]
     # A disclaimer runs from its paragraph to the end of the message.
     first = len(out) // 3
     tail = "\n".join(out[first:]).lower()
@@ -158,7 +160,8 @@ def _clean(lines: list[str]) -> list[str]:
     for i in range(first, len(out)):
         line = out[i]
         low = line.lower()
-        if any(hint in low for hint in _DISCLAIMER_HINTS) and _DISCLAIMER.search(line):
+        hinted = len(line) <= 20 * _MAX_LINE and any(hint in low for hint in _DISCLAIMER_HINTS)
+        if hinted and _DISCLAIMER.search(line):
             start = i
             while start > 0 and out[start - 1].strip():
                 start -= 1
@@ -172,7 +175,7 @@ def _clean(lines: list[str]) -> list[str]:
 def _closing_index(lines: list[str]) -> int | None:
     lo = max(0, len(lines) - _MAX_SIG_LINES)
     for i in range(len(lines) - 1, lo - 1, -1):
-        m = _CLOSING.match(lines[i])
+        m = _CLOSING.match(lines[i]) if len(lines[i]) <= _MAX_LINE else None
         rest = m.group("rest") if m else ""
         if m and (not rest or (len(rest.split()) <= 4 and not re.search(r"[\d@:]", rest))):
             return i

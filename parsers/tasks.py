@@ -48,7 +48,7 @@ _TRIGGERS = re.compile(
     r"erinnere?\s+mich\s*,?\s*(?:daran\s*,?\s*)?(?:dass\s+)?|nicht\s+vergessen\s*:?\s*|"
     r"ich\s+(?:muss|soll|werde)\s+|wir\s+(?:müssen|sollen)\s+|"
     r"напомн(?:и|ите)\s*(?:мне\s*)?(?:,?\s*что\s+нужно\s+|о\s+том,?\s*что\s+нужно\s+)?|"
-    r"не\s+забуд(?:ь|ьте)\s+|нужно\s+|надо\s+"
+    r"не\s+забуд(?:ь|ьте)\s+|нужно\s+|надо\s+|muistuta\s+minua\s+"
     r")",
     re.IGNORECASE,
 )
@@ -73,7 +73,12 @@ _VERBS = re.compile(
     r"träffa|fakturera|svara|skriv|påminn|følg|ringe|tjek|sjekk|betal|bestil|"
     r"schick|sende|send|ruf|anrufen|nachfass|mail|buch|prüf|bezahl|bereite|erinner|"
     r"отправ|позвон|перезвон|напиш|связат|выстав|подготов|провер|оплат|встрет|"
-    r"напомн|уточн|согласова)",
+    r"напомн|уточн|согласова|"
+    r"soita|lähetä|muistuta|tarkista|varaa|maksa|vastaa|kirjoita|tilaa)",
+    re.IGNORECASE,
+)
+_CLAUSE_VERB = re.compile(
+    rf"[,;:–]\s+(?:and\s+|then\s+|please\s+|och\s+|und\s+)*(?={_VERBS.pattern[1:]})",
     re.IGNORECASE,
 )
 _VERBS_ANYWHERE = re.compile(
@@ -91,8 +96,13 @@ _EVENT_LINE = re.compile(
 _DATE_RANGE = re.compile(r"\d{1,2}\.?\s*[-–—]\s*\d{1,2}\.?\s+[^\W\d_]{3,}")
 _SIGNATURE = re.compile(r"^(?:-- ?|__+|—+)$", re.MULTILINE)
 # Sentence ends: ! ? ; and CJK stops always, a full stop only before a capital letter
-# (so "kl. 15", "No. 5" and "5.12." stay inside their sentence).
-_SENTENCE_END = re.compile(r"(?<=[!?;。！？])\s*|(?<=\.)\s+(?=[A-ZÄÖÜÅÆØА-ЯЁ])")
+# not after an ordinal (so "kl. 15", "No. 5", "5.12." and "am 5. Dezember" stay whole,
+# while "… SO-1042. Please call" is two sentences).
+_SENTENCE_END = re.compile(
+    r"(?<=[!?;。！？])\s*"
+    r"|(?<=[^\s]\.)(?<![\s(]\d\.)(?<![\s(]\d\d\.)(?<!^\d\.)(?<!^\d\d\.)"
+    r"\s+(?=[A-ZÄÖÜÅÆØА-ЯЁ])"
+)
 _EDGE_WORDS = re.compile(
     r"^(?:[\s,:;–-]|(?:and|then|by|on|at|until|before|in|this|the|to|"
     r"på|till|senast|kl|om|och|am|bis|um|zum|spätestens|und|в|до|к|и|ภายใน|ตอน)(?=\s|$))+"
@@ -107,6 +117,9 @@ _SEPARABLE_ZU = re.compile(
 )
 
 
+_ZH_EDGE = re.compile(r"^(?:之前|以前|前|在|于|之内|以内)|(?:之前|以前|前)$")
+
+
 def _clean_title(phrase: str, language: str | None) -> str:
     title = re.sub(r"\s{2,}", " ", phrase)
     for _ in range(3):
@@ -115,14 +128,24 @@ def _clean_title(phrase: str, language: str | None) -> str:
     if language in ("de", None):  # "das Angebot zu schicken", "Bob anzurufen": infinitive
         title = re.sub(r"\bzu\s+(\w+en)$", r"\1", title)
         title = _SEPARABLE_ZU.sub(r"\1\2", title)
-    title = title.strip(" ,.;:!?。！？")
+    title = _ZH_EDGE.sub("", title.strip(" ,.;:!?。！？"))
     return title[:1].upper() + title[1:] if title else title
+
+
+def _merged(spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
 
 
 def task_title(sentence: str, match: DateMatch | None, language: str | None) -> str | None:
     """The action phrase of a sentence, or None when it holds no action."""
     text = sentence
-    for start, end in sorted(match.spans if match else (), reverse=True):
+    for start, end in reversed(_merged(match.spans if match else ())):
         text = text[:start] + " " + text[end:]
     text = _POLITE.sub("", _GREETING.sub("", text))
     triggered = False
@@ -134,7 +157,11 @@ def task_title(sentence: str, match: DateMatch | None, language: str | None) -> 
         text, triggered = text[: cjk.start()] + text[cjk.end() :], True
     text = _POLITE.sub("", text)
     if not triggered and not (_VERBS.match(text.strip()) or _VERBS_ANYWHERE.search(text)):
-        return None
+        # "See below, call Mikko tomorrow": the action is the clause after a lead-in.
+        clause = _CLAUSE_VERB.search(text)
+        if clause is None:
+            return None
+        text = text[clause.end() :]
     title = _clean_title(text, language)
     return title or None
 
@@ -163,8 +190,17 @@ def extract_tasks(
     seen: set[str] = set()
     for sentence in _sentences(text):
         match = find_date(sentence, now=now, tz=tz, language=language)
-        if match is None:
-            match = fallback_date(sentence, now=now, tz=tz, language=language)
+        if match is None or not match.has_day:
+            # dateparser costs milliseconds: only for a sentence that has an action.
+            if task_title(sentence, match, language) is None:
+                continue
+            written = fallback_date(sentence, now=now, tz=tz, language=language)
+            if written is not None and match is not None:  # "on 5 December at 14:30"
+                written = DateMatch(
+                    due=written.due.replace(hour=match.due.hour, minute=match.due.minute),
+                    spans=tuple(sorted((*written.spans, *match.spans))),
+                )
+            match = written or match
         if match is None:
             continue
         title = task_title(sentence, match, language)

@@ -32,6 +32,20 @@ REFERENCES = [
     ("ใบแจ้งหนี้ 5567 ครบกำหนดแล้ว", "invoice", "5567"),
     ("ใบสั่งซื้อ 7788", "po", "7788"),
     ("ใบเสนอราคา 3321", "quote", "3321"),
+    ("confermiamo l'ordine n. 2026/118 per", "order", "2026/118"),
+    ("enligt offert nr 2026-44 för", "quote", "2026-44"),
+    ("Надсилаємо рахунок № 2026-55 на суму", "invoice", "2026-55"),
+    ("šaljemo narudžbu br. 2026-301 u iznosu", "order", "2026-301"),
+    ("Vi accepterer tilbud nr. 2026-77 på", "quote", "2026-77"),
+    ("a 2026/415 számú megrendelést", "order", "2026/415"),
+    ("Vahvistamme tilauksen nro 6612, yhteensä", "order", "6612"),
+    ("Vi bekrefter bestilling nr. 3390 på", "order", "3390"),
+    ("Saadan arve nr 2026-88 summas", "invoice", "2026-88"),
+    ("el pedido n.º 7781 por", "order", "7781"),
+    ("выставить счёт N 2026-117 на", "invoice", "2026-117"),
+    ("posielame faktúru č. 2026-145 na", "invoice", "2026-145"),
+    ("a encomenda n.º 5120 no valor", "order", "5120"),
+    ("Rechnung Nr. 2026-11 anbei", "invoice", "2026-11"),
 ]
 
 
@@ -46,6 +60,8 @@ def test_reads_the_reference(text: str, kind: str, number: str) -> None:
         "call me on +1 415 555 0100 or 0171 2345678",  # phone numbers
         "we met on 2026-11-23 and again on 12.03.2026",  # dates
         "the order of 12/03/2026",
+        "the order of 2026-11",  # a month
+        "order in 2026-11-23",
         "part no. 4711-A, Art.-Nr. 12345, SKU 8812",  # part numbers
         "please order 50 units",  # quantities
         "order 500 more pcs of the blue ones",

@@ -63,6 +63,36 @@ def test_disclaimers_and_mobile_footers_are_skipped(footer: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "company",
+    ["Distribuciones Iberia S.L.", "Strojírny Brno a.s.", "Vinhos do Douro, Lda.",
+     "Nordic Parts AB", "Braun GmbH", "Suomen Puu Oy", "Acme Ltd.", "ООО Ромашка",
+     "Polmet Sp. z o.o.", "Tatra s.r.o."],
+)
+def test_a_company_line_is_the_company_not_a_second_person(company: str) -> None:
+    text = (
+        f"{BODY}\nUn saludo,\nCarlos García\nDiretora de Compras\n{company}\n"
+        "Tel. +34 912 345 678\n"
+    )
+    people = extract_signatures(text, sender_email="cg@example.es")
+    assert [(p.name, p.company, p.phone) for p in people] == [
+        ("Carlos García", company, "+34912345678")
+    ]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Einkaufsleiterin", "Voditeljica nabave", "Indkøbschef", "Ostopäällikkö", "Innkjøpssjef",
+     "Ostujuht", "Satın Alma Müdürü", "Diretora de Compras"],
+)
+def test_job_titles_in_other_languages(title: str) -> None:
+    text = f"{BODY}\nBest regards,\nAnna Berg\n{title}\nNordic Parts AB\n"
+    people = extract_signatures(text, sender_email="anna@nordicparts.se")
+    assert [(p.name, p.title, p.company) for p in people] == [
+        ("Anna Berg", title, "Nordic Parts AB")
+    ]
+
+
 def test_reads_a_full_signature() -> None:
     text = (
         f"{BODY}\nBest regards,\nJohn Doe\nHead of Purchasing\nAcme Inc\n"

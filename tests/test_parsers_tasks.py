@@ -51,6 +51,14 @@ EXAMPLES = [
     ("th", "เตือนให้ส่งใบเสนอราคาวันศุกร์หน้า", "ส่งใบเสนอราคา", "2026-11-27T09:00"),
     ("th", "โทรหาเขาพรุ่งนี้ บ่าย 3 โมง", "โทรหาเขา", "2026-11-24T15:00"),
     ("th", "ติดตามอีก 2 สัปดาห์", "ติดตาม", "2026-12-07T09:00"),
+    ("fi", "See below, call Mikko tomorrow.", "Call Mikko", "2026-11-24T09:00"),
+    ("en", "As discussed; please send the quote on Friday", "Send the quote", "2026-11-27T09:00"),
+    ("fi", "Soita Mikolle huomenna.", "Soita Mikolle", "2026-11-24T09:00"),
+    ("fi", "Lähetä tarjous perjantaina", "Lähetä tarjous", "2026-11-27T09:00"),
+    ("fi", "Lähetä lasku ensi viikolla", "Lähetä lasku", "2026-11-30T09:00"),
+    ("fi", "Soita hänelle ensi viikon tiistaina", "Soita hänelle", "2026-12-01T09:00"),
+    ("fi", "Muistuta minua lähettää tarjous huomenna klo 15", "Lähettää tarjous",
+     "2026-11-24T15:00"),
 ]
 
 
@@ -73,6 +81,8 @@ def test_works_without_knowing_the_language(lang: str, text: str, title: str, du
     [
         ("en", "we will send the revised drawings soon"),  # "we" is not Wednesday
         ("en", "We met on Friday and it went well."),  # a date but no action
+        ("en", "Thanks, we met on Friday."),
+        ("fi", "Tapasimme perjantaina klo 10."),
         ("en", "Please send the contract."),  # an action but no date
         ("en", "Visit us at Hannover Messe, 20–24 April, Hall 7 Stand B12"),  # trade-fair footer
         ("en", "Meet us at the fair next Tuesday!"),
@@ -161,3 +171,29 @@ def test_danish_and_norwegian_share_the_swedish_rules(
 ) -> None:
     tasks = extract_tasks(text, now=NOW, tz=TZ, language=lang)
     assert [(t.title, t.due.isoformat()[:16] if t.due else None) for t in tasks] == [(title, due)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "title", "due"),
+    [
+        ("de", "Angebot am 5. Dezember schicken", "Angebot schicken", "2026-12-05T09:00"),
+        ("en", "follow up on 5 December at 14:30", "Follow up", "2026-12-05T14:30"),
+        ("en", "call him Dec 5th", "Call him", "2026-12-05T09:00"),
+        ("zh", "12月5日给他打电话", "给他打电话", "2026-12-05T09:00"),
+        ("zh", "下个月5号发报价", "发报价", "2026-12-05T09:00"),
+        ("zh", "30号前付款", "付款", "2026-11-30T09:00"),
+    ],
+)
+def test_written_out_dates(lang: str, text: str, title: str, due: str) -> None:
+    tasks = extract_tasks(text, now=NOW, tz=TZ, language=lang)
+    assert [(t.title, t.due.isoformat()[:16] if t.due else None) for t in tasks] == [(title, due)]
+
+
+def test_a_word_starting_like_a_month_does_not_call_dateparser() -> None:
+    assert extract_tasks("send the marketing plan", now=NOW, tz=TZ, language="en") == ()
+
+
+def test_a_reference_ends_a_sentence_an_ordinal_does_not() -> None:
+    note = "John wants the discount applied to SO-1042. Please follow up next Friday."
+    tasks = extract_tasks(note, now=NOW, tz=TZ, language="en")
+    assert [t.title for t in tasks] == ["Follow up"]
