@@ -183,6 +183,10 @@ class JobsComponent:
             result = await asyncio.to_thread(
                 run_job, self.db, self.settings, name, now, worker=self.worker
             )
+        except asyncio.CancelledError:
+            # Shutting down: the sweep commits whole or not at all, the next tick redoes it.
+            log.info("job %s interrupted by shutdown", name)
+            return
         except Exception:
             log.exception("job %s failed; the next tick tries again", name)
             return
@@ -192,6 +196,9 @@ class JobsComponent:
     async def _deliver(self) -> None:
         try:
             report = await self.mailer.deliver_due(self.clock())
+        except asyncio.CancelledError:
+            log.info("mailer interrupted by shutdown; unsent rows stay queued")
+            return
         except Exception:
             log.exception("mailer run failed; the next tick tries again")
             return
