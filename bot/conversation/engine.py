@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.conversation import cards, newsletter, notes, reports, sales, tasks
+from bot.conversation import campaigns, cards, newsletter, notes, reports, sales, tasks
 from bot.conversation.grammar import parse
 from bot.conversation.help import HELP, help_reply
 from bot.conversation.reply import Reply
@@ -100,6 +100,8 @@ def answer_command(
     """Answer an already understood command (buttons build these directly)."""
     zone = zone_for(user, settings, tz)
     intent = command.intent
+    if intent == "campaign":
+        return campaigns.handle(db, settings, user, command, now=now, tz=zone)
     if (intent == "undo" or intent in WRITES) and user.role == Role.VIEWER:
         return Reply(VIEWER_REFUSAL, refused=True)
     if intent == "undo":

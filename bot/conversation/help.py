@@ -14,6 +14,7 @@ HELP = """Things you can ask me:
   order SO-1042 | orders acme | invoice INV-2026-0031 | overdue
   paid INV-2026-0031 500 | promise INV-2026-0031 friday
   subscribe jane@acme.com | unsubscribe jane@acme.com   newsletter consent
+  campaigns | campaign status|test|send|pause NAME   newsletters (admins)
   stale 30 | stats | digest | undo | help"""
 
 
