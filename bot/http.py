@@ -13,10 +13,11 @@ from bot.context import AppContext
 log = logging.getLogger(__name__)
 
 RouteProvider = Callable[[AppContext], Iterable[web.RouteDef]]
+CTX = web.AppKey("ctx", AppContext)
 
 
 async def _healthz(request: web.Request) -> web.Response:
-    ctx: AppContext = request.app["ctx"]
+    ctx: AppContext = request.app[CTX]
     try:
         with ctx.db.read() as session:
             session.execute(text("SELECT 1"))
@@ -28,7 +29,7 @@ async def _healthz(request: web.Request) -> web.Response:
 
 def build_app(ctx: AppContext, providers: Iterable[RouteProvider] = ()) -> web.Application:
     app = web.Application(client_max_size=2 * 1024 * 1024)
-    app["ctx"] = ctx
+    app[CTX] = ctx
     app.router.add_get("/healthz", _healthz)
     for provider in providers:
         app.router.add_routes(list(provider(ctx)))

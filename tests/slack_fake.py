@@ -36,6 +36,7 @@ class FakeSlack:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
     on_call: Callable[[Call], None] | None = None
+    socket_url: str = ""  # what apps.connections.open hands out (tests/slack_socket_fake.py)
 
     @property
     def port(self) -> int:
@@ -131,6 +132,8 @@ class FakeSlack:
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": "T0001"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url}
         if method == "users.info":
             slack_id = args.get("user", "")
             email = self.users.get(slack_id)
