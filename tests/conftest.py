@@ -16,6 +16,7 @@ from store import migrate
 from store.db import Database
 from store.models import Base
 from tests.services import PG_ADMIN_URL, require
+from tests.slack_fake import FakeSlack
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -137,3 +138,12 @@ def crm_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _sqlite_template: P
         if key.startswith("CRM_SLACK") or key in ("CRM_RELAY_URL", "CRM_IMAP_URL"):
             monkeypatch.delenv(key)
     return tmp_path
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    """A local fake of the Slack Web API; Bob and a stranger are Slack users it knows."""
+    server = FakeSlack(users={"UBOB": "bob@ourco.com", "USTRANGER": "eve@elsewhere.com"})
+    server.start()
+    yield server
+    server.stop()

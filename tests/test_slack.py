@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -43,14 +42,6 @@ from tests.slack_requests import (
     signed,
     slash_body,
 )
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    server = FakeSlack(users={"UBOB": "bob@ourco.com", "USTRANGER": "eve@elsewhere.com"})
-    server.start()
-    yield server
-    server.stop()
 
 
 @dataclass

@@ -28,14 +28,6 @@ from tests.slack_socket_fake import FakeSocketMode
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    server = FakeSlack(users={"UBOB": "bob@ourco.com", "USTRANGER": "eve@elsewhere.com"})
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def socket() -> Iterator[FakeSocketMode]:
     server = FakeSocketMode().start()
     yield server
