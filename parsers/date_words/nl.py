@@ -17,6 +17,7 @@ from parsers.date_words.table import Words
 NUMBERS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6}
 _NEXT = r"(?:volgende|komende|aanstaande)"
 _END = r"(?:(?:aan|tegen|voor)\s+het\s+)?eind(?:e)?\s+(?:van\s+)?(?:de|deze)"
+_PART = r"(?:ochtend|middag|avond)?"  # "donderdagmiddag": one word
 
 WORDS = Words(
     weekdays=("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
@@ -29,8 +30,8 @@ WORDS = Words(
         (rf"\b{_END}\s+maand\b", end_of_month),
         (rf"\b(?:op\s+)?(?:{{wd}})\s+{_NEXT}\s+week\b", next_week_day),
         (rf"\b{_NEXT}\s+week\s+(?:op\s+)?(?:{{wd}})\b", next_week_day),
-        (r"\bdeze\s+(?:{wd})\b", this),
-        (rf"\b(?:(?:{_NEXT}|op|voor|vóór|tegen|uiterlijk)\s+)*(?:{{wd}})\b", strict),
+        (rf"\bdeze\s+(?:{{wd}}){_PART}\b", this),
+        (rf"\b(?:(?:{_NEXT}|op|voor|vóór|tegen|uiterlijk)\s+)*(?:{{wd}}){_PART}\b", strict),
         (r"\b(?:over|binnen)\s+{num}\s+(?P<unit>dag(?:en)?|weken|week|maand(?:en)?)\b",
          span(NUMBERS)),
         (rf"\b{_NEXT}\s+week\b", next_monday),
@@ -41,9 +42,11 @@ WORDS = Words(
         (r"\b(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2}))?\s*uur\b", "clock"),
         (r"\b(?P<h>\d{1,2}):(?P<mi>\d{2})\b", "clock"),
         (r"'s\s+ochtends|'s\s+morgens|\b(?:in\s+de\s+)?ochtend\b|"
-         r"\b(?:morgen|van)(?:ochtend|morgen)\b|\bmorgenvroeg\b", "part:morning"),
-        (r"'s\s+middags|\b(?:in\s+de\s+)?middag\b|\b(?:morgen|van)middag\b", "part:afternoon"),
-        (r"'s\s+avonds|\b(?:in\s+de\s+)?avond\b|\b(?:morgen|van)avond\b", "part:evening"),
+         r"\b(?:morgen|van)(?:ochtend|morgen)\b|\bmorgenvroeg\b|(?<=dag)ochtend\b", "part:morning"),
+        (r"'s\s+middags|\b(?:in\s+de\s+)?middag\b|\b(?:morgen|van)middag\b|(?<=dag)middag\b",
+         "part:afternoon"),
+        (r"'s\s+avonds|\b(?:in\s+de\s+)?avond\b|\b(?:morgen|van)avond\b|(?<=dag)avond\b",
+         "part:evening"),
         (r"\brond\s+de\s+middag\b|\b(?:om\s+)?12\s+uur\s+'s\s+middags\b", "part:noon"),
     ),
     hints=r"morgen|vandaag|van(?:avond|middag|ochtend|nacht)|week|maand|dag|ochtend|middag|"

@@ -32,7 +32,7 @@ WORDS = Words(
         (rf"\b(?:n[ao]\s+)?(?:{{wd}})(?:-feira)?\s+da\s+{_NEXT_WEEK}\b", next_week_day),
         (rf"\b{_NEXT_WEEK}\s*,?\s+(?:n[ao]\s+)?(?:{{wd}})(?:-feira)?\b", next_week_day),
         (r"\bn?est[ae]\s+(?:{wd})(?:-feira)?\b", this),
-        (r"\b(?P<pre>(?:n[ao]|próxim[ao]|até|para\s+[ao])\s+)?(?:{wd})"
+        (r"\b(?P<pre>(?:(?:n[ao]|próxim[ao]|até|para\s+[ao])\s+)+)?(?:{wd})"
          r"(?P<post>-feira|\s+que\s+vem)?\b", strict_if_marked),
         (r"\b(?:em|daqui\s+a|dentro\s+de)\s+{num}\s+(?P<unit>dias?|semanas?|m[êe]s(?:es)?)\b",
          span(NUMBERS)),
