@@ -66,7 +66,7 @@ class ContactCandidate:
     company: str | None = None
     website: str | None = None
     address: str | None = None
-    source: str = "header"  # header | signature | vcard | body
+    source: str = "header"  # header | signature | vcard | body | ner (a model's PERSON)
 
     def to_json(self) -> dict[str, Any]:
         return {
