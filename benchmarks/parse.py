@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import email
+import os
 import random
 import resource
 import sys
@@ -125,6 +126,11 @@ def rate(fn: Callable[[bytes], object], emails: list[bytes]) -> float:
 
 
 def statistical_model() -> str | None:
+    """CRM_SPACY_MODEL (a package or a pipeline directory) when set, else the first
+    installed spaCy package."""
+    named = os.environ.get("CRM_SPACY_MODEL")
+    if named:
+        return named
     try:
         import spacy.util
 

@@ -11,7 +11,10 @@ gesendet" lines are dropped from both parts: they name nobody.
 `extract_signatures` reads each person in the block: name, title, company, phone (E.164,
 see `parsers.phones` for how the region is chosen), website, postal address. Two people
 signing together, side by side in two columns or one after the other, give two
-candidates; lines that name no one (company, address, website) belong to both.
+candidates; lines that name no one (company, address, website) belong to both. Japanese
+and Chinese signatures put company, department and position on one line ("大和商事株式会社
+営業部 部長"): it is split at the legal form. The words (closings, disclaimers, titles,
+legal forms) are in `parsers.signature_words`.
 """
 
 from __future__ import annotations
