@@ -17,7 +17,7 @@ today, or tomorrow once it has passed. Results are aware datetimes in the user's
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -84,15 +84,21 @@ def _compile(words: Words) -> _Compiled:
 
 
 _RULES = {lang: _compile(words) for lang, words in LANGUAGES.items()}
+# English beside another language, without the capitalised abbreviations: French "Mon
+# collègue" is not Monday.
+_RULES["en-beside"] = _compile(replace(
+    LANGUAGES["en"],
+    weekdays=tuple(re.sub(r"\|\(\?-i:[^)]*\)", "", wd) for wd in LANGUAGES["en"].weekdays),
+))
 
 
 def _languages(language: str | None) -> list[str]:
     """Our rules for the language (or its neighbour) plus English; all when it is unknown."""
     if language is None:
-        return list(_RULES)
+        return [lang for lang in _RULES if lang != "en-beside"]
     language = NEIGHBOURS.get(language, language)
-    if language in _RULES:
-        return [language] if language == "en" else [language, "en"]
+    if language in _RULES and language != "en":
+        return [language, "en-beside"]
     return ["en"]
 
 

@@ -92,6 +92,8 @@ CASES = [
      "Relancer Marie", "2026-12-01T09:30:00+01:00"),
     ("fr", "Envoyer les échantillons dans quinze jours", THU, "Europe/Paris",
      "Envoyer les échantillons", "2026-12-10T09:00:00+01:00"),
+    ("fr", "Mon collègue : rappeler Dupont demain", THU, "Europe/Paris", "Rappeler Dupont",
+     "2026-11-27T09:00:00+01:00"),  # "Mon" is "my", not Monday
     # Portuguese (pt-PT and pt-BR)
     ("pt", "Ligar para a Ana amanhã às 15h", WED, "America/Sao_Paulo", "Ligar para a Ana",
      "2026-11-26T15:00:00-03:00"),
