@@ -71,7 +71,7 @@ def parse_email(
     # References and amounts are rules of the message's language, whatever model is given.
     pipeline = peers.pipeline(language)
     contacts = _contacts(msg, forwarded, body, default_region)
-    if nlp is not None and nlp.statistical:
+    if nlp is not None and nlp.model_name and nlp.statistical:  # no spaCy load otherwise
         contacts = _with_entities(contacts, nlp, forwarded.body if forwarded else body, msg)
     return ParsedEmail(
         message_id=msg.message_id,
