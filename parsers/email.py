@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from parsers import peers
 from parsers.forwards import split_forward
 from parsers.mime import DecodedMessage, read_message
+from parsers.ner_contacts import add_entities, entity_text
 from parsers.peers import Pipeline
 from parsers.quotes import new_text
 from parsers.types import (
@@ -45,8 +46,9 @@ def parse_email(
 ) -> ParsedEmail:
     """Understand one email. Raises `ParseError` only when `raw` is not an email at all.
 
-    `nlp` is the entity pipeline built once by the caller's composition root (for example
-    with a statistical model); by default the cached rule-based one of the language is used.
+    `nlp` is the entity pipeline built once by the caller's composition root; when it holds
+    a statistical model (`CRM_SPACY_MODEL`), its PERSON and ORG entities add to the
+    contacts. References and amounts always come from the rules of the message's language.
     """
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     msg = read_message(raw)
@@ -66,7 +68,11 @@ def parse_email(
         *_tasks(free_text, now=now, tz=zone, languages=(own_language, language)),
     )
     entity_texts = [t for t in (own_clean, forwarded.body if forwarded else "") if t.strip()]
-    pipeline = nlp if nlp is not None else peers.pipeline(language)
+    # References and amounts are rules of the message's language, whatever model is given.
+    pipeline = peers.pipeline(language)
+    contacts = _contacts(msg, forwarded, body, default_region)
+    if nlp is not None and nlp.model_name and nlp.statistical:  # no spaCy load otherwise
+        contacts = _with_entities(contacts, nlp, forwarded.body if forwarded else body, msg)
     return ParsedEmail(
         message_id=msg.message_id,
         sender=msg.sender,
@@ -75,7 +81,7 @@ def parse_email(
         language=language,
         note=(own_clean or None) if forwarded is not None else None,
         forwarded=forwarded,
-        contacts=_contacts(msg, forwarded, body, default_region),
+        contacts=contacts,
         tasks=tuple(_unique(tasks, key=lambda t: (t.title.lower(), t.due))),
         references=tuple(_unique(r for t in entity_texts for r in pipeline.references(t))),
         amounts=tuple(_unique(a for t in entity_texts for a in pipeline.amounts(t))),
@@ -197,6 +203,17 @@ def _contacts(
         elif email or person.name:
             kept[key] = person
     return tuple(kept.values())
+
+
+def _with_entities(
+    contacts: tuple[ContactCandidate, ...], nlp: Pipeline, text: str, msg: DecodedMessage
+) -> tuple[ContactCandidate, ...]:
+    """The statistical model's PERSON/ORG added to the rule-based contacts."""
+    found = nlp.people_and_orgs(entity_text(text, peers.split_signature(text)[1]))
+    if not found:
+        return contacts
+    own = [msg.sender.name] if msg.sender and msg.sender.name else []
+    return tuple(add_entities(list(contacts), found, skip=own))
 
 
 def _merge_sender(

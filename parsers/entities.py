@@ -18,10 +18,11 @@ spaCy has no tokenizer for use "xx" too. The pipeline gets
 `parsers.refs` directly: a full spaCy pass costs about 1 ms per email, these about a tenth
 of that (see benchmarks/parse_steps.py). The spaCy `Doc` (`.doc()`, `.entities()`) is
 there for callers that want spans, and for the statistical model: when `CRM_SPACY_MODEL`
-(passed in as `model_name`) names an installed package (`spacy.util.is_package`; never
-downloaded), it is loaded instead of the blank pipeline, the rules are added before its
-"ner", and
-`.people_and_orgs()` returns its PERSON and ORG entities. Without a model that is empty.
+(passed in as `model_name`) names an installed package (`spacy.util.is_package`) or a
+pipeline directory saved with `nlp.to_disk` (never downloaded), it is loaded instead of the
+blank pipeline, the rules are added before its "ner", and `.people_and_orgs()` returns its
+PERSON and ORG entities (`parsers.ner_contacts` adds them to the contacts). Without a model
+that is empty; a name that is neither is logged and the rules carry on alone.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parsers.refs import AMOUNT_REGEX, REFERENCE_REGEXES, find_amounts, find_references
@@ -49,6 +51,7 @@ _PHONE_RE = re.compile(r"(?<![\w-])\+?\(?\d[\d\s().\-/]{7,24}\d(?![\w-])")
 
 _TRAILING = " ,.;:!?)]}>\"'，。；："
 _lock = threading.Lock()
+_log = logging.getLogger(__name__)
 _cache: dict[tuple[str | None, str | None], Pipeline] = {}
 
 
@@ -97,18 +100,33 @@ def _blank(lang: str | None) -> Language:
             return spacy.blank("xx")
 
 
+def _model_source(model_name: str | None) -> str | None:
+    """What `spacy.load` can open for `model_name`: an installed package or a pipeline
+    directory (`nlp.to_disk`, with its config.cfg). Never a download."""
+    import spacy.util
+
+    if not model_name:
+        return None
+    if spacy.util.is_package(model_name) or (Path(model_name) / "config.cfg").is_file():
+        return model_name
+    _log.warning("spaCy model %r is neither installed nor a pipeline directory: rules only",
+                 model_name)
+    return None
+
+
 def _build(lang: str | None, model_name: str | None) -> tuple[Language, bool]:
     import spacy
     from spacy.language import Language
 
     if not Language.has_factory("crm_rules"):
         Language.component("crm_rules", func=_crm_rules)
-    if model_name and spacy.util.is_package(model_name):
-        nlp = spacy.load(model_name)
-        statistical = "ner" in nlp.pipe_names
+    source = _model_source(model_name)
+    if source is not None:
+        nlp = spacy.load(source)
+        statistical = True  # its own "ner" or entity ruler names the PERSON and ORG
     else:
         nlp, statistical = _blank(lang), False
-    ruler_opts: dict[str, Any] = {"before": "ner"} if statistical else {}
+    ruler_opts: dict[str, Any] = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     ruler = nlp.add_pipe("entity_ruler", name="crm_contact_ruler", **ruler_opts)
     ruler.add_patterns([  # type: ignore[attr-defined]
         {"label": "EMAIL", "pattern": [{"LIKE_EMAIL": True}]},

@@ -14,7 +14,6 @@ linear in the text size.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from parsers.forward_labels import (
@@ -26,7 +25,18 @@ from parsers.forward_labels import (
     RULE_LINE,
     SEPARATOR_LINE,
 )
-from parsers.types import Address, Forwarded
+from parsers.inline_addresses import (
+    name_only,
+    parse_inline_addresses,
+    parse_recipients,
+    tidy,
+)
+from parsers.types import Forwarded
+
+__all__ = [
+    "ForwardSplit", "find_block", "parse_inline_addresses", "parse_recipients", "quote_depth",
+    "split_forward", "unquote",
+]
 
 MAX_NESTING = 8
 _LOOKAHEAD = 4  # lines between a separator and its header block (blank lines, a date line)
@@ -132,9 +142,12 @@ def read_block(lines: list[str], index: int) -> tuple[dict[str, str], int, int] 
 
 
 def _continues_list(previous: str, line: str) -> bool:
+    """A wrapped To/Cc list: the previous line ends with a separator; after a ",", the
+    next line must hold an address (a name alone could be the greeting of the body)."""
     if len(line) > 300 or _label(line) is not None:
         return False
-    return previous.rstrip().endswith((",", ";")) and "@" in line
+    end = previous.rstrip()
+    return end.endswith(";") or (end.endswith(",") and "@" in line)
 
 
 def _next_is_label(lines: list[str], i: int, depth: int, fields: dict[str, str]) -> bool:
@@ -224,13 +237,13 @@ def is_forward_block(block: Block, subject: str | None) -> bool:
 def _forwarded(block: Block, body: list[str]) -> Forwarded:
     fields = block.fields
     senders = parse_inline_addresses(fields.get("from", ""))
-    sender = senders[0] if senders else _name_only(fields.get("from", ""))
+    sender = senders[0] if senders else name_only(fields.get("from", ""))
     return Forwarded(
         sender=sender,
-        to=parse_inline_addresses(fields.get("to", "")),
-        cc=parse_inline_addresses(fields.get("cc", "")),
-        subject=_clean(fields.get("subject", "")) or None,
-        date=_clean(fields.get("date") or fields.get("sent") or "") or None,
+        to=parse_recipients(fields.get("to", "")),
+        cc=parse_recipients(fields.get("cc", "")),
+        subject=tidy(fields.get("subject", "")) or None,
+        date=tidy(fields.get("date") or fields.get("sent") or "") or None,
         body=_trim(body),
     )
 
@@ -267,54 +280,3 @@ def _winner(chain: list[Forwarded], own_domain: str | None) -> Forwarded:
         if email and (not own_domain or not email.lower().endswith("@" + own_domain)):
             return fwd
     return chain[-1]
-
-
-_EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+"
-)
-_MAILTO = re.compile(r"<mailto:[^<>\s]{1,320}>|\bmailto:", re.IGNORECASE)
-_SEPARATORS = " \t,;\"'<>[]()*"
-
-
-def parse_inline_addresses(value: str) -> tuple[Address, ...]:
-    """Addresses as clients print them in a forward header, names None when absent.
-
-    Handles `Name <a@b>`, `"Doe, John" <a@b>`, `Doe, John <a@b>`, `Name [mailto:a@b]`,
-    `a@b`, `Name <a@b<mailto:a@b>>` and lists separated by `,` or `;`.
-    """
-    text = _MAILTO.sub("", value[:5000])
-    found: list[Address] = []
-    seen: set[str] = set()
-    cursor = 0
-    for match in _EMAIL.finditer(text):
-        addr = match.group(0).strip(".'")
-        name_part = text[cursor : match.start()]
-        cursor = match.end()
-        key = addr.lower()
-        if key in seen:
-            continue
-        seen.add(key)
-        found.append(Address(_clean_name(name_part, addr), addr))
-    return tuple(found)
-
-
-def _clean_name(raw: str, addr: str) -> str | None:
-    name = raw.strip(_SEPARATORS)
-    name = re.sub(r"^[,;\s]+", "", name).strip(_SEPARATORS)
-    name = " ".join(name.split())
-    if not name or "@" in name:
-        return None
-    if name.count(",") == 1:  # Outlook's "Doe, John"
-        last, first = (p.strip() for p in name.split(","))
-        if last and first and len(last.split()) <= 2 and len(first.split()) <= 2:
-            name = f"{first} {last}"
-    return name or None
-
-
-def _name_only(value: str) -> Address | None:
-    name = _clean(value).strip(_SEPARATORS)
-    return Address(name, "") if name else None
-
-
-def _clean(value: str) -> str:
-    return " ".join(value.replace("*", " ").split()) if "*" in value else " ".join(value.split())

@@ -6,11 +6,12 @@ input that has no header block at all (`ParseError`): that is not an email.
 
 The stdlib parser runs with the `compat32` policy: it never raises on odd headers and is
 faster than the modern policy; the headers are decoded here (RFC 2047, raw 8-bit bytes).
+Bytes of unknown or mislabelled charsets go through `parsers.charsets`, HTML parts through
+`parsers.html_text`.
 """
 
 from __future__ import annotations
 
-import codecs
 import email
 import email.header
 import email.utils
@@ -20,43 +21,20 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import Message
 
+from parsers.charsets import decode_bytes
+from parsers.html_text import html_to_text, normalise
 from parsers.types import Address, Attachment, ParseError
+
+__all__ = [
+    "DecodedMessage", "decode_bytes", "decode_header_value", "html_to_text", "parse_addresses",
+    "read_message",
+]
 
 MAX_DEPTH = 30  # nested multiparts / attached messages followed before giving up
 MAX_PARTS = 500
 
 _ENVELOPE_HEADERS = ("from", "sender", "message-id", "subject", "date", "to", "received")
 
-# Labels that lie: what mail clients write versus what the bytes usually are.
-_CHARSET_ALIASES = {
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
-    "cp936": "gb18030",
-    "shift_jis": "cp932",
-    "shift-jis": "cp932",
-    "sjis": "cp932",
-    "x-sjis": "cp932",
-    "ms_kanji": "cp932",
-    "tis-620": "cp874",
-    "tis620": "cp874",
-    "iso-8859-11": "cp874",
-    "windows-874": "cp874",
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "us-ascii": "utf-8",
-    "ascii": "utf-8",
-    "ks_c_5601-1987": "cp949",
-    "euc-kr": "cp949",
-    "big5": "big5hkscs",
-    "unicode-1-1-utf-7": "utf-7",
-    "utf8": "utf-8",
-    "x-unknown": "",
-    "unknown-8bit": "",
-    "default": "",
-}
-_SINGLE_BYTE = re.compile(r"^(cp125\d|iso-?8859-\d+|koi8-[ru]|cp874|mac.*)$")
 
 
 @dataclass(frozen=True)
@@ -78,84 +56,6 @@ class DecodedMessage:
     vcards: tuple[str, ...]
     headers: dict[str, str]
     defects: tuple[str, ...]
-
-
-def decode_bytes(data: bytes, charset: str | None, defects: list[str] | None = None) -> str:
-    """Decode `data` labelled `charset`; when the label is missing or wrong, guess."""
-    if not data:
-        return ""
-    label = (charset or "").strip().strip("\"'").lower()
-    codec = _CHARSET_ALIASES.get(label, label)
-    if codec:
-        try:
-            name = codecs.lookup(codec).name
-        except LookupError:
-            name = ""
-            if defects is not None:
-                defects.append(f"unknown charset {label!r}")
-        if name:
-            if _SINGLE_BYTE.match(name) and _looks_utf8(data):
-                return data.decode("utf-8")
-            try:
-                return data.decode(name)
-            except (UnicodeDecodeError, ValueError):
-                if defects is not None:
-                    defects.append(f"text is not {label}")
-    elif label and defects is not None:
-        defects.append(f"unknown charset {label!r}")
-    return _guess(data)
-
-
-def _looks_utf8(data: bytes) -> bool:
-    """True when bytes labelled as a single-byte charset are really UTF-8 (a common lie)."""
-    if data.isascii():
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-_COMMON = frozenset(
-    "äöüßåøæéèêàâçñóòôúùíìîïëõãáąćęłńśźżčěňřšžýůőűţşğıœ–—€„“”‘’«»°§·•…"
-)
-
-
-def _oddness(text: str) -> int:
-    """How many characters look like a wrong decoding (rare letters, control characters)."""
-    odd = 0
-    for ch in text:
-        if ch.isascii() or ch.lower() in _COMMON:
-            continue
-        code = ord(ch)
-        if 0x0400 <= code <= 0x04FF or 0x0E00 <= code <= 0x0E7F or code >= 0x2E80:
-            continue  # Cyrillic, Thai, CJK: a legacy decoding of Latin text never gives these
-        odd += 1
-    return odd
-
-
-def _guess(data: bytes) -> str:
-    """Undeclared or wrongly declared 8-bit text: UTF-8, else the least odd candidate."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:65536]).best()
-    candidates = [best.encoding] if best is not None and best.encoding else []
-    candidates += ["cp1252", "cp1250"]
-    decoded: list[tuple[int, int, str]] = []
-    for rank, codec in enumerate(candidates):
-        try:
-            text = data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        decoded.append((_oddness(text[:20000]), rank, text))
-    if decoded:
-        return min(decoded)[2]
-    return data.decode("cp1252", errors="replace")
 
 
 def decode_header_value(value: object, defects: list[str] | None = None) -> str:
@@ -381,7 +281,7 @@ class _Walker:
             return
         if disposition != "attachment" and ctype in ("text/plain", "text/html"):
             text = decode_bytes(data, part.get_content_charset(), self.defects)
-            self.plain.append(html_to_text(text) if ctype == "text/html" else _normalise(text))
+            self.plain.append(html_to_text(text) if ctype == "text/html" else normalise(text))
             return
         if not data and not filename and ctype.startswith("multipart/"):
             return
@@ -428,32 +328,3 @@ def _filename(part: Message) -> str | None:
     if not name:
         return None
     return decode_header_value(name) or None
-
-
-_BLANK_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
-
-
-def _normalise(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = text.replace("\u200b", "").replace("\ufeff", "")
-    lines = [line.rstrip() for line in text.split("\n")]
-    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
-
-
-_EMPTY_BLOCK = re.compile(
-    r"<(div|p)(\s[^<>]{0,500})?>(?:\s|&nbsp;|&#160;|\u00a0|<o:p>|</o:p>)*</\1>", re.IGNORECASE
-)
-
-
-def html_to_text(html: str) -> str:
-    """HTML -> readable text through inscriptis (tables and lists laid out, entities decoded)."""
-    from inscriptis import get_text
-    from inscriptis.css_profiles import CSS_PROFILES
-    from inscriptis.model.config import ParserConfig
-
-    html = _EMPTY_BLOCK.sub(r"<\1\2><br></\1>", html)  # keep Outlook's blank paragraphs
-    try:
-        text = get_text(html, ParserConfig(css=CSS_PROFILES["strict"]))
-    except Exception:  # inscriptis/lxml refuse some garbage: strip tags crudely then
-        text = re.sub(r"<[^>]{0,2000}>", " ", html)
-    return _normalise(text)

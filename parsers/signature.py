@@ -11,7 +11,10 @@ gesendet" lines are dropped from both parts: they name nobody.
 `extract_signatures` reads each person in the block: name, title, company, phone (E.164,
 see `parsers.phones` for how the region is chosen), website, postal address. Two people
 signing together, side by side in two columns or one after the other, give two
-candidates; lines that name no one (company, address, website) belong to both.
+candidates; lines that name no one (company, address, website) belong to both. Japanese
+and Chinese signatures put company, department and position on one line ("大和商事株式会社
+営業部 部長"): it is split at the legal form. The words (closings, disclaimers, titles,
+legal forms) are in `parsers.signature_words`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from parsers.phones import address_region, find_phones, region_for
+from parsers.signature_words import (
+    CLOSING,
+    COMPANY_CJK,
+    DISCLAIMER,
+    DISCLAIMER_HINTS,
+    MOBILE_FOOTER,
+    has_company,
+    has_title,
+)
 from parsers.types import ContactCandidate
 
 __all__ = ["extract_signatures", "split_signature"]
@@ -29,49 +41,6 @@ _MAX_SIG_LINES = 25
 _MAX_LINE = 200  # longer lines are prose, not signature lines
 
 _DELIMITER = re.compile(r"^(?:--\s?|_{5,}|-{5,}\s*)$")
-_CLOSINGS = (
-    "best regards|kind regards|warm regards|regards|best wishes|best|cheers|thanks|thank you|"
-    "many thanks|sincerely|yours sincerely|yours truly|all the best|br|"
-    "mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|viele grüße|"
-    "beste grüße|liebe grüße|herzliche grüße|mfg|lg|gruß|grüße|"
-    "med vänliga hälsningar|vänliga hälsningar|vänligen|hälsningar|mvh|med venlig hilsen|"
-    "venlig hilsen|med vennlig hilsen|vennlig hilsen|hilsen|"
-    "cordialement|bien cordialement|bien à vous|salutations|saludos|un saludo|atentamente|"
-    "saludos cordiales|cordiali saluti|distinti saluti|saluti|atenciosamente|cumprimentos|"
-    "abraços|met vriendelijke groet|vriendelijke groet|groeten|ystävällisin terveisin|"
-    "terveisin|lugupidamisega|parimate soovidega|pozdrawiam|z poważaniem|s pozdravem|"
-    "s pozdravom|üdvözlettel|lijep pozdrav|srdačan pozdrav|s poštovanjem|cu stimă|"
-    "cu respect|toate cele bune|saygılarımla|iyi çalışmalar|с уважением|всего доброго|"
-    "з повагою|よろしくお願いします|よろしくお願いいたします|宜しくお願い致します|"
-    "此致|敬礼|此致敬礼|祝好|顺祝商祺|谢谢|ขอแสดงความนับถือ|ด้วยความเคารพ|ขอบคุณครับ|ขอบคุณค่ะ"
-)
-_CLOSING = re.compile(
-    rf"^\s*(?P<phrase>{_CLOSINGS})(?![^\W\d_])\s*[,.!！，]?\s*(?P<rest>.*)$", re.IGNORECASE
-)
-_MOBILE_FOOTER = re.compile(
-    r"^\s*(?:sent\s+from\s+my\s+\w+|sent\s+from\s+(?:outlook|mail|yahoo)\b.*|"
-    r"get\s+outlook\s+for\s+\w+.*|von\s+meinem\s+\w+\s+gesendet|gesendet\s+von\s+.*|"
-    r"skickat\s+från\s+min\s+\w+|sendt\s+fra\s+min\s+\w+|envoyé\s+de\s+mon\s+\w+|"
-    r"enviado\s+desde\s+mi\s+\w+|inviato\s+da\s+\w+|отправлено\s+с\s+\w+|"
-    r"发自我的\s*\w+|從我的\s*\w+\s*傳送|ส่งจาก\s*\w+).*$",
-    re.IGNORECASE,
-)
-_DISCLAIMER = re.compile(
-    r"confidential|intended\s+recipient|privileged|disclaimer|if\s+you\s+have\s+received\s+this|"
-    r"vertraulich|diese\s+e-?mail\s+(?:enthält|kann)|irrtümlich|konfidentiell|fortrolig|"
-    r"konfidensiell|confidentiel|confidencial|riservat|vertrouwelijk|luottamuksellinen|"
-    r"poufn|důvěrn|dôvern|bizalmas|povjerljiv|конфиденциальн|конфіденційн|机密|保密|"
-    r"機密|ความลับ|please\s+consider\s+the\s+environment|think\s+before\s+you\s+print",
-    re.IGNORECASE,
-)
-# Plain substrings, checked before the regex above (substring search is much cheaper).
-_DISCLAIMER_HINTS = (
-    "confiden", "intended", "privileged", "disclaimer", "received this", "vertraulich",
-    "e-mail enthält", "email enthält", "e-mail kann", "irrtümlich", "konfiden", "fortrolig",
-    "riservat", "vertrouwelijk", "luottamuksellinen", "poufn", "důvěrn", "dôvern", "bizalmas",
-    "povjerljiv", "конфиденциальн", "конфіденційн", "机密", "保密", "機密", "ความลับ",
-    "environment", "before you print",
-)
 _CONTACT_HINT = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\+?\d[\d\s()./-]{6,24}\d", re.IGNORECASE
 )
@@ -80,63 +49,12 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()|,]+|\b[\w-]+\.(?:com|de|se|co\.uk|io|net|org|"
                   r"fr|ch|at|nl|dk|no|fi|ru|cn|th|pl|cz|it|es)\b(?:/[^\s<>()|,]*)?",
                   re.IGNORECASE)
-# Titles and company forms are looked up word by word in sets: far cheaper than one
-# big case-insensitive alternation per line.
-_TITLE_TEXT = """
-manager director ceo cto cfo coo cmo founder co-founder owner partner president vp officer
-lead specialist assistant coordinator engineer consultant executive buyer purchasing
-procurement sales account representative analyst controller accountant administrator
-advisor architect developer designer geschäftsführer geschäftsführerin leiter leiterin
-einkauf vertrieb prokurist inhaber inhaberin sachbearbeiter sachbearbeiterin referent
-referentin vd inköpare inköpschef säljare försäljningschef chef ansvarig directeur
-directrice responsable gérant jefe gerente direttore responsabile diretor inkoper verkoper
-hoofd johtaja myyntipäällikkö juhataja kierownik dyrektor ředitel vedoucí riaditeľ vezető
-igazgató direktor voditelj müdür менеджер директор руководитель начальник специалист
-керівник diretora directora direttrice compras acquisti einkaufsleiter einkaufsleiterin
-voditeljica indkøbschef innkjøpssjef ostopäällikkö päällikkö ostujuht müdürü
-"""
-_TITLE_SET = frozenset(_TITLE_TEXT.split())
-_TITLE_PHRASES = ("head of", "vice president")
-_TITLE_CJK = ("经理", "總監", "总监", "主管", "总裁", "董事", "采购", "销售", "部長", "課長",
-              "ผู้จัดการ", "ผู้อำนวยการ", "ฝ่ายขาย", "ฝ่ายจัดซื้อ")
-_COMPANY_TEXT = """
-inc ltd llc gmbh ag ab as a/s aps oy oyj sa s.a sarl srl s.r.l spa s.p.a bv b.v nv n.v plc
-kg ohg e.k corp corporation co company group holding limited s.r.o kft zrt d.o.o a.ş aş ltda
-oü ооо оао зао ао пао тов s.l s.l.u slu sas s.a.s a.s spol lda s.a.r.l sàrl sagl mbh ug
-ooo ltd. sp.j sp.k
-"""
-_COMPANY_SET = frozenset(_COMPANY_TEXT.split())
-_COMPANY_PHRASES = ("sp. z o.o", "sp.z o.o")
-_COMPANY_CJK = ("有限公司", "株式会社", "บริษัท", "จำกัด")
-_WORD_RE = re.compile(r"[^\W_]+(?:[./'’-][^\W_]+)*")
-
-
-def _words(line: str) -> set[str]:
-    return {w.lower() for w in _WORD_RE.findall(line)}
-
-
-def _has_title(line: str) -> bool:
-    if not _TITLE_SET.isdisjoint(_words(line)):
-        return True
-    low = line.lower()
-    return any(p in low for p in _TITLE_PHRASES) or (
-        not line.isascii() and any(p in line for p in _TITLE_CJK)
-    )
-
-
-def _has_company(line: str) -> bool:
-    if not _COMPANY_SET.isdisjoint(_words(line)):
-        return True
-    low = line.lower()
-    return any(p in low for p in _COMPANY_PHRASES) or (
-        not line.isascii() and any(p in line for p in _COMPANY_CJK)
-    )
-
 
 _NAME_WORD = r"[A-ZÄÖÜÅÆØÉÈÀÇŁŚŻŹĆŃŠŽČŘĎŤŇА-ЯЁІЇЄҐ][\w'’.-]*"
 _NAME = re.compile(rf"^(?:{_NAME_WORD}\s+){{1,3}}{_NAME_WORD}$")
 _CJK_NAME = re.compile(
-    r"^[\u4e00-\u9fff]{2,4}$|^(?:คุณ\s*)?[\u0e00-\u0e7f]{2,20}\s+[\u0e00-\u0e7f]{2,20}$"
+    r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,3} [\u4e00-\u9fff]{1,3}$"  # 王伟, 田中 太郎
+    r"|^(?:คุณ\s*)?[\u0e00-\u0e7f]{2,20}\s+[\u0e00-\u0e7f]{2,20}$"
 )
 _LABEL = re.compile(
     r"^\s*(?:t|tel|phone|telephone|m|mob|mobile|cell|direct|d|p|office|fon|telefon|handy|"
@@ -151,17 +69,17 @@ _COLUMNS = re.compile(r"\S(?:\s{3,}|\t+)\S")
 
 
 def _clean(lines: list[str]) -> list[str]:
-    out = [ln for ln in lines if len(ln) > _MAX_LINE or not _MOBILE_FOOTER.match(ln)]
+    out = [ln for ln in lines if len(ln) > _MAX_LINE or not MOBILE_FOOTER.match(ln)]
     # A disclaimer runs from its paragraph to the end of the message.
     first = len(out) // 3
     tail = "\n".join(out[first:]).lower()
-    if not any(hint in tail for hint in _DISCLAIMER_HINTS):
+    if not any(hint in tail for hint in DISCLAIMER_HINTS):
         first = len(out)
     for i in range(first, len(out)):
         line = out[i]
         low = line.lower()
-        hinted = len(line) <= 20 * _MAX_LINE and any(hint in low for hint in _DISCLAIMER_HINTS)
-        if hinted and _DISCLAIMER.search(line):
+        hinted = len(line) <= 20 * _MAX_LINE and any(hint in low for hint in DISCLAIMER_HINTS)
+        if hinted and DISCLAIMER.search(line):
             start = i
             while start > 0 and out[start - 1].strip():
                 start -= 1
@@ -175,7 +93,7 @@ def _clean(lines: list[str]) -> list[str]:
 def _closing_index(lines: list[str]) -> int | None:
     lo = max(0, len(lines) - _MAX_SIG_LINES)
     for i in range(len(lines) - 1, lo - 1, -1):
-        m = _CLOSING.match(lines[i]) if len(lines[i]) <= _MAX_LINE else None
+        m = CLOSING.match(lines[i]) if len(lines[i]) <= _MAX_LINE else None
         rest = m.group("rest") if m else ""
         if m and (not rest or (len(rest.split()) <= 4 and not re.search(r"[\d@:]", rest))):
             return i
@@ -260,8 +178,23 @@ def _site(url: str) -> str:
     return re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE).rstrip("./")
 
 
+def _company_then_title(line: str) -> tuple[str, str | None] | None:
+    """Japanese and Chinese signatures put company, department and position on one line
+    ("大和商事株式会社 営業部 部長"): (company, title) split at the company's legal form."""
+    parts = line.split()
+    for i, part in enumerate(parts):
+        if any(form in part for form in COMPANY_CJK):
+            # "株式会社 大和商事": the legal form alone, the name follows it
+            end = i + 2 if part in COMPANY_CJK and i + 1 < len(parts) else i + 1
+            title = " ".join(parts[:i] + parts[end:]) or None
+            if title and not has_title(title):
+                return None
+            return " ".join(parts[i:end]), title
+    return None
+
+
 def _is_name(line: str) -> bool:
-    if _has_title(line) or _has_company(line) or any(c.isdigit() for c in line):
+    if has_title(line) or has_company(line) or any(c.isdigit() for c in line):
         return False
     return bool(_NAME.match(line) or _CJK_NAME.match(line))
 
@@ -288,9 +221,14 @@ def _read_line(person: _Person, line: str, shared: _Person) -> None:
             for extra in parts[1:]:
                 _read_line(person, extra, shared)
             return
-    if _has_title(line) and person.title is None and len(line) <= 80:
+    cjk = _company_then_title(line) if not line.isascii() and " " in line.strip() else None
+    if cjk is not None:
+        shared.company = shared.company or cjk[0]
+        person.title = person.title or cjk[1]
+        return
+    if has_title(line) and person.title is None and len(line) <= 80:
         title, *company = _AT_COMPANY.split(line, maxsplit=1)
-        if not company and _has_company(line):
+        if not company and has_company(line):
             title, *company = [p for p in _SPLIT_NAME_TITLE.split(line) if p] or [line]
             if not company:  # "Acme Sales Ltd": a company, not a title
                 shared.company = shared.company or line.strip(" ,|")
@@ -299,7 +237,7 @@ def _read_line(person: _Person, line: str, shared: _Person) -> None:
         if company:
             shared.company = shared.company or company[-1].strip(" ,|")
         return
-    if _has_company(line) and len(line) <= 60 and not re.search(r"\d{4,}", line):
+    if has_company(line) and len(line) <= 60 and not re.search(r"\d{4,}", line):
         shared.company = shared.company or line.strip(" ,|")
         return
     if re.search(r"\d", line) or address_region(line):
@@ -315,7 +253,7 @@ def _people(lines: list[str]) -> tuple[list[_Person], _Person]:
         line = raw.strip()
         if not line:
             continue
-        closing = _CLOSING.match(line)
+        closing = CLOSING.match(line)
         if closing:
             line = closing.group("rest").strip()
             if not line:

@@ -16,11 +16,15 @@ class ParseError(ValueError):
 
 @dataclass(frozen=True)
 class Address:
+    """A person on a message. `email` is "" when a forward header gave only a name
+    ("To: Bessie Smith"): such an entry is kept (JSON `"email": null`), never filed as a
+    contact, since there is nothing to identify them by."""
+
     name: str | None
     email: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "email": self.email}
+        return {"name": self.name, "email": self.email or None}
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class ContactCandidate:
     company: str | None = None
     website: str | None = None
     address: str | None = None
-    source: str = "header"  # header | signature | vcard | body
+    source: str = "header"  # header | signature | vcard | body | ner (a model's PERSON)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from parsers.forwards import parse_inline_addresses, split_forward
+from parsers.email import parse_email
+from parsers.forwards import parse_inline_addresses, parse_recipients, split_forward
 from parsers.types import Address
 
 BODY = "Hello,\n\nplease see the order.\n\nRegards\nJohn"
@@ -164,3 +167,65 @@ def test_plain_text_is_not_a_forward() -> None:
 )
 def test_inline_addresses(value: str, expected: list[tuple[str | None, str]]) -> None:
     assert [(a.name, a.email) for a in parse_inline_addresses(value)] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Bessie Smith", [("Bessie Smith", "")]),
+        ("Bessie Smith; John Doe <john@acme.com>",
+         [("Bessie Smith", ""), ("John Doe", "john@acme.com")]),
+        ("John Doe <john@acme.com>; Bessie Smith",
+         [("John Doe", "john@acme.com"), ("Bessie Smith", "")]),
+        ("Smith, Bessie; van Dijk, Pieter", [("Bessie Smith", ""), ("Pieter van Dijk", "")]),
+        ("Bessie Smith, John Doe <john@acme.com>",
+         [("Bessie Smith", ""), ("John Doe", "john@acme.com")]),
+        ('"Doe, John" <john@acme.com>, Jim Beam',
+         [("John Doe", "john@acme.com"), ("Jim Beam", "")]),
+        ("John Doe <john@acme.com> (Sales)", [("John Doe", "john@acme.com")]),  # not a name
+        ("undisclosed-recipients:;", []),
+        ("Bessie Smith; bessie smith", [("Bessie Smith", "")]),  # once
+    ],
+)
+def test_recipients_keep_name_only_entries(value: str, expected: list[tuple[str, str]]) -> None:
+    assert [(a.name, a.email) for a in parse_recipients(value)] == expected
+
+
+OUTLOOK_NAMES = (
+    "FYI\n\n-----Original Message-----\n"
+    "From: Tom Becker <tom.becker@ourco.com>\n"
+    "Sent: Monday, November 23, 2026 9:12 AM\n"
+    "To: Bessie Smith; Mary Major <mary.major@globex.com>\n"
+    "Cc: Purchasing Team;\n  Chris Green <chris.green@globex.com>\n"
+    "Subject: Revised quote\n\nHi Mary,\n\nhere is the revised quote.\n\nTom\n"
+)
+
+
+def test_name_only_recipients_appear_with_email_null() -> None:
+    split = split_forward(OUTLOOK_NAMES, subject="FW: Revised quote")
+    assert split is not None
+    fwd = split.forwarded.to_json()
+    assert fwd["to"] == [
+        {"name": "Bessie Smith", "email": None},
+        {"name": "Mary Major", "email": "mary.major@globex.com"},
+    ]
+    assert fwd["cc"] == [
+        {"name": "Purchasing Team", "email": None},
+        {"name": "Chris Green", "email": "chris.green@globex.com"},
+    ]
+
+
+def test_no_contact_is_filed_for_a_name_without_an_address() -> None:
+    from bot.intake.apply import participants  # the intake's choice of whom to file
+
+    raw = (
+        "From: Ann Lee <ann.lee@ourco.com>\nTo: crm@ourco.com\nSubject: FW: Revised quote\n"
+        "Date: Mon, 23 Nov 2026 10:00:00 +0100\nMessage-ID: <names@ourco.com>\n\n"
+        + OUTLOOK_NAMES
+    ).encode()
+    parsed = parse_email(raw, now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC), tz="Europe/Berlin")
+    assert all(c.email for c in parsed.contacts)
+    people = participants(parsed, frozenset({"ourco.com"}), "crm.localhost")
+    assert [(a.name, a.email) for a in people] == [
+        ("Mary Major", "mary.major@globex.com"), ("Chris Green", "chris.green@globex.com"),
+    ]

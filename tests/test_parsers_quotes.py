@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from parsers.email import parse_email
+from parsers.mime import html_to_text
 from parsers.quotes import new_text
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 NEW = "Sounds good, let's talk Friday."
 
@@ -73,3 +79,65 @@ def test_trailing_quotes_are_cut_and_inline_answers_kept() -> None:
 def test_text_without_history_is_unchanged() -> None:
     text = "Line one\n\nI wrote: this is fine\nOn second thought, no."
     assert new_text(text) == text
+
+
+def _html_only(html: str, subject: str = "Re: Pricing") -> bytes:
+    return (
+        "From: Ann Lee <ann@ourco.com>\r\nTo: crm@ourco.com\r\n"
+        f"Subject: {subject}\r\nDate: Mon, 23 Nov 2026 09:12:00 +0100\r\n"
+        "Message-ID: <html-only@ourco.com>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: text/html; charset="utf-8"\r\n\r\n' + html
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # Apple Mail and Thunderbird: the history in <blockquote type="cite">, no attribution
+        '<div>Call him back on Friday.</div><div><br></div>'
+        '<blockquote type="cite"><div>Hi Ann,</div><div><br></div><div>please call me tomorrow'
+        " at 3pm.</div><blockquote><div>Older history</div></blockquote><div>John</div>"
+        "</blockquote>",
+        # Gmail: attribution in div.gmail_attr, then blockquote.gmail_quote
+        '<div dir="ltr">Call him back on Friday.</div><br><div class="gmail_quote">'
+        '<div class="gmail_attr">On Mon, 23 Nov 2026 at 09:12, John Doe &lt;john@acme.com&gt; '
+        'wrote:<br></div><blockquote class="gmail_quote" '
+        'style="margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204)">'
+        "Hi Ann,<br>please call me tomorrow at 3pm.<br>John</blockquote></div>",
+        # `>` lines written into the HTML itself
+        "<div>Call him back on Friday.<br><br>&gt; Hi Ann,<br>&gt; please call me "
+        "tomorrow at 3pm.<br>&gt; John</div>",
+    ],
+    ids=["apple-thunderbird", "gmail", "gt-in-html"],
+)
+def test_html_only_reply_history_is_cut(html: str) -> None:
+    parsed = parse_email(_html_only(html), now=NOW, tz="Europe/Berlin")
+    assert parsed.body == "Call him back on Friday."
+    assert [t.due.isoformat()[:10] for t in parsed.tasks if t.due] == ["2026-11-27"]
+
+
+def test_html_blockquote_keeps_its_nesting_and_inline_answers() -> None:
+    text = html_to_text(
+        "<div>Answers below.</div><blockquote><div>Price?</div><blockquote><div>Hello</div>"
+        "</blockquote></blockquote><div>1,250 EUR.</div><blockquote><div>Date?</div>"
+        "</blockquote><div>Friday.</div>"
+    )
+    assert text.splitlines() == [
+        "Answers below.", "> Price?", "> > Hello", "1,250 EUR.", "> Date?", "Friday.",
+    ]
+    assert new_text(text) == "Answers below.\n1,250 EUR.\nFriday."
+
+
+def test_html_only_apple_forward_in_a_blockquote() -> None:
+    html = (
+        "<div>FYI, see below.</div><div><br></div><div>Begin forwarded message:</div><br>"
+        '<blockquote type="cite"><div><b>From: </b>John Doe &lt;john.doe@acme.com&gt;</div>'
+        "<div><b>Subject: </b>Pricing</div><div><b>Date: </b>23 November 2026 at 09:12:41 CET"
+        "</div><div><b>To: </b>Ann Lee &lt;ann@ourco.com&gt;</div><br><div>Hi Ann,</div>"
+        "<div>please send the price list.</div><div>John</div></blockquote>"
+    )
+    parsed = parse_email(_html_only(html, "Fwd: Pricing"), now=NOW, tz="Europe/Berlin")
+    assert parsed.note == "FYI, see below."
+    assert parsed.forwarded is not None and parsed.forwarded.sender is not None
+    assert parsed.forwarded.sender.email == "john.doe@acme.com"
+    assert parsed.forwarded.body == "Hi Ann,\nplease send the price list.\nJohn"

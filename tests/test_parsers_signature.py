@@ -198,3 +198,23 @@ def test_signatures_in_other_scripts(
     [person] = extract_signatures(text, sender_email=sender)
     assert (person.name, person.title, person.company, person.phone) == expected
     assert person.email == sender
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "company"),
+    [
+        ("大和商事株式会社 営業部 部長", "営業部 部長", "大和商事株式会社"),
+        ("株式会社 大和商事 営業部長", "営業部長", "株式会社 大和商事"),
+        ("株式会社大和商事 購買部 課長", "購買部 課長", "株式会社大和商事"),
+        ("上海华通贸易有限公司 采购经理", "采购经理", "上海华通贸易有限公司"),
+        ("บริษัท ไทยเทรด จำกัด", None, "บริษัท ไทยเทรด จำกัด"),  # a company, no title in it
+    ],
+)
+def test_company_and_position_on_one_cjk_line(line: str, title: str | None, company: str) -> None:
+    text = (
+        "リー様\n\n見積書をお送りください。\n\nよろしくお願いいたします。\n\n"
+        f"田中 太郎\n{line}\nTEL: 03-1234-5678"
+    )
+    [person] = extract_signatures(text, sender_email="tanaka@yamato-shoji.co.jp")
+    assert (person.name, person.title, person.company) == ("田中 太郎", title, company)
+    assert person.phone == "+81312345678"

@@ -224,6 +224,27 @@ def outlook_old_fr() -> None:
             msgid="<000001d9c1a2$4b5c6d70$e2154850$@ourco.com>")
 
 
+def outlook_old_en() -> None:
+    # Exchange shows colleagues in the directory by display name only ("To: Bessie Smith").
+    text = (
+        "Please send Mary the revised quote on Friday.\n\n"
+        "-----Original Message-----\n"
+        "From: Mary Major <mary.major@globex.com> \n"
+        "Sent: Monday, November 23, 2026 9:12 AM\n"
+        "To: Ann Lee; Bessie Smith <bessie@globex.com>\n"
+        "Cc: Purchasing Team; Smith, Bob; Dana White;\n"
+        "  Chris Green <chris.green@globex.com>\n"
+        "Subject: Revised quote Q-8812\n\n"
+        "Hi Ann,\n\n"
+        "could you send us the revised quote Q-8812 with the 5% discount?\n\n"
+        "Thanks,\n\nMary Major\nHead of Purchasing\nGlobex Corp\n"
+        "+1 415 555 0142\nwww.globex.com\n"
+    )
+    message("outlook_old_en", sender=ANN, to=BOT, subject="FW: Revised quote Q-8812",
+            mailer=OUTLOOK, body=leaf("text/plain", text, "us-ascii", "7bit"),
+            msgid="<000401d9c1a5$bb22cc33$dd44ee55$@ourco.com>")
+
+
 def outlook_old_ru() -> None:
     text = (
         "Напомни мне позвонить Ивану в пятницу.\n\n"
@@ -666,7 +687,8 @@ def attached_rfc822_en() -> None:
 
 ALL = [
     gmail_en, gmail_de, gmail_ja, gmail_th, gmail_hr, nested_gmail_en, outlook_old_fr,
-    outlook_old_ru, outlook_old_pl, outlook_zh, outlook_new_es, outlook365_nl, outlook365_et,
+    outlook_old_en, outlook_old_ru, outlook_old_pl, outlook_zh, outlook_new_es, outlook365_nl,
+    outlook365_et,
     apple_it, apple_pt_br, apple_sv, apple_uk, thunderbird_en, thunderbird_cs, thunderbird_sk,
     yahoo_pt_pt, yahoo_tr, hubspot_da, missive_no, mailmate_fi, ionos_hu, ionos_ro,
     attached_rfc822_en,
