@@ -250,12 +250,17 @@ def resolve_due(
 ) -> datetime | None:
     """A due datetime for a phrase like "Friday", "tomorrow at 10", "2 days", "2026-12-01"."""
     bare = re.fullmatch(r"\s*(?P<n>\d{1,3})\s*(?P<unit>[a-zA-Zа-яА-Яåäöü]+)\s*", text)
+    probe = None
     if bare:
         text = f"in {bare.group('n')} {bare.group('unit')}"
         probe = find_date(text, now=now, tz=tz, language="en") or find_date(
             text.replace("in ", "om ", 1), now=now, tz=tz, language=None)
-        if probe:
+        if probe and probe.has_day:
             return probe.due
-    match = find_date(text, now=now, tz=tz, language=language) or fallback_date(
-        text, now=now, tz=tz, language=language or "en")
+    match = find_date(text, now=now, tz=tz, language=language) or probe
+    if match is None or not match.has_day:
+        # Our rules read only the time of "Dec 10 9am"; a calendar date wins over "next 9:00".
+        absolute = fallback_date(text, now=now, tz=tz, language=language or "en")
+        if absolute is not None and (match is None or absolute.has_day):
+            match = absolute
     return match.due if match else None

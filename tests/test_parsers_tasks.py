@@ -197,3 +197,25 @@ def test_a_reference_ends_a_sentence_an_ordinal_does_not() -> None:
     note = "John wants the discount applied to SO-1042. Please follow up next Friday."
     tasks = extract_tasks(note, now=NOW, tz=TZ, language="en")
     assert [t.title for t in tasks] == ["Follow up"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("Dec 10 9am", "2026-12-10T09:00:00+01:00"),
+        ("December 10 at 14:30", "2026-12-10T14:30:00+01:00"),
+        ("10 December", "2026-12-10T09:00:00+01:00"),
+        ("9am", "2026-12-05T09:00:00+01:00"),
+        ("at 15:00", "2026-12-04T15:00:00+01:00"),
+        ("3 hours", "2026-12-04T15:00:00+01:00"),
+        ("2 days", "2026-12-06T09:00:00+01:00"),
+        ("monday 9am", "2026-12-07T09:00:00+01:00"),
+    ],
+)
+def test_a_calendar_date_with_a_time_is_that_day_not_the_next_time_of_day(
+    phrase: str, expected: str
+) -> None:
+    """`snooze 12 to Dec 10 9am` must not land on tomorrow at nine."""
+    now = datetime(2026, 12, 4, 11, 0, tzinfo=UTC)
+    due = resolve_due(phrase, now=now, tz=ZoneInfo("Europe/Berlin"), language="en")
+    assert due is not None and due.isoformat() == expected
