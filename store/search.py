@@ -1,9 +1,11 @@
 """Find people and companies by name, email, domain or company name, forgiving typos.
 
-Fuzzy matching every row does not scale, so SQL narrows first: exact email and domain,
-index range scans on the lower-case name key, email and domain ("acm" <= x < "acn"),
-then a bounded substring scan for the rest. Only that candidate set (a few hundred rows
-at most) is ranked with rapidfuzz. Merged contacts are never returned.
+Fuzzy matching every row does not scale, so the index narrows first (see
+`store.models.search`): each typed word becomes the known words it may mean (those it
+starts, and those sharing trigrams with it that rapidfuzz finds close enough), and those
+words become the contacts and companies carrying most of them. Exact email and domain
+come from their own indexes. Only that candidate set (a few hundred rows at most) is
+ranked with rapidfuzz. Merged contacts are never returned.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from rapidfuzz import fuzz
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Company, Contact, ContactEmail
-from store.normalize import name_key
+from store.models import Company, CompanyNameWord, Contact, ContactEmail, ContactNameWord
+from store.normalize import is_free_mail
+from store.search_words import expand_words, query_words
 
 Kind = Literal["contact", "company"]
 CANDIDATES = 200  # per SQL probe
@@ -44,12 +47,14 @@ def search(
     if not query:
         return []
     wanted = set(kinds)
-    company_scores = _rank_companies(session, query) if wanted & {"company", "contact"} else {}
+    typed = query_words(query)
+    words = expand_words(session, typed)
+    company_scores = _rank_companies(session, query, typed, words)
     matches: list[Match] = []
     if "company" in wanted:
         matches += [m for m in company_scores.values() if m.score >= MIN_SCORE]
     if "contact" in wanted:
-        matches += _rank_contacts(session, query, company_scores)
+        matches += _rank_contacts(session, query, words, company_scores)
     matches.sort(key=lambda m: (-m.score, m.kind != "contact", m.id))
     return matches[:limit]
 
@@ -59,24 +64,33 @@ def _prefix_range(column: Any, prefix: str) -> ColumnElement[bool]:
     return and_(column >= prefix, column < prefix + "\U0010ffff")
 
 
-def _tokens(query: str) -> list[str]:
-    key = name_key(query.replace("@", " ").replace(".", " ")) or ""
-    return [t for t in key.split() if len(t) >= 2]
+def _carrying_most(session: Session, id_column: Any, word_column: Any, words: set[str]) -> set[int]:
+    """The ids carrying the most of `words`: a full name's owner before a namesake's."""
+    if not words:
+        return set()
+    return set(
+        session.scalars(
+            select(id_column)
+            .where(word_column.in_(sorted(words)))
+            .group_by(id_column)
+            .order_by(func.count().desc(), id_column)
+            .limit(CANDIDATES)
+        )
+    )
 
 
-def _probes(query: str) -> list[str]:
-    """Short stems of each word; a typo after the third letter still shares the stem."""
-    return sorted({t[:3] for t in _tokens(query)} | {t[-3:] for t in _tokens(query) if len(t) > 4})
-
-
-def _rank_companies(session: Session, query: str) -> dict[int, Match]:
+def _rank_companies(
+    session: Session, query: str, typed: list[str], words: set[str]
+) -> dict[int, Match]:
     domain = query.rpartition("@")[2] if "@" in query else query
     conds: list[ColumnElement[bool]] = [Company.domain == domain]
-    if "." in domain:
+    if "." in domain and " " not in domain:
         conds.append(_prefix_range(Company.domain, domain))
-    for probe in _probes(query):
-        conds.append(_prefix_range(Company.domain, probe))
-        conds.append(func.lower(Company.name).contains(probe, autoescape=True))
+    # A short stem of each word: "acmee" still finds acme.com, "ibm" finds ibm.com.
+    conds += [_prefix_range(Company.domain, w[:3]) for w in typed if len(w) >= 3]
+    named = _carrying_most(session, CompanyNameWord.company_id, CompanyNameWord.word, words)
+    if named:
+        conds.append(Company.id.in_(sorted(named)))
     rows = session.execute(
         select(Company.id, Company.name, Company.domain).where(or_(*conds)).limit(CANDIDATES * 2)
     ).all()
@@ -98,7 +112,9 @@ def _score_company(query: str, domain: str, cname: str, cdomain: str | None) -> 
     return float(max(scores))
 
 
-def _contact_ids(session: Session, query: str, companies: dict[int, Match]) -> set[int]:
+def _contact_ids(
+    session: Session, query: str, words: set[str], companies: dict[int, Match]
+) -> set[int]:
     live = Contact.merged_into_id.is_(None)
     ids: set[int] = set()
     email_probe = query if "@" in query else query.replace(" ", "")
@@ -109,8 +125,9 @@ def _contact_ids(session: Session, query: str, companies: dict[int, Match]) -> s
             .limit(CANDIDATES)
         )
     )
-    if "@" in query or "." in query:
-        domain = query.rpartition("@")[2]
+    domain = query.rpartition("@")[2]
+    if "." in domain and " " not in domain and is_free_mail(domain):
+        # Work domains are companies (found above); only free mail needs the address scan.
         ids.update(
             session.scalars(
                 select(ContactEmail.contact_id)
@@ -118,24 +135,7 @@ def _contact_ids(session: Session, query: str, companies: dict[int, Match]) -> s
                 .limit(CANDIDATES)
             )
         )
-    tokens = _tokens(query)
-    if tokens:
-        ids.update(
-            session.scalars(
-                select(Contact.id)
-                .where(live, or_(*(_prefix_range(Contact.name_key, t[:3]) for t in tokens)))
-                .limit(CANDIDATES)
-            )
-        )
-    probes = _probes(query)
-    if probes and len(ids) < CANDIDATES:
-        ids.update(
-            session.scalars(
-                select(Contact.id)
-                .where(live, or_(*(Contact.name_key.contains(p, autoescape=True) for p in probes)))
-                .limit(CANDIDATES)
-            )
-        )
+    ids.update(_carrying_most(session, ContactNameWord.contact_id, ContactNameWord.word, words))
     best = sorted(companies.values(), key=lambda m: -m.score)[:5]
     good = [m.id for m in best if m.score >= MIN_SCORE]
     if good:
@@ -147,8 +147,10 @@ def _contact_ids(session: Session, query: str, companies: dict[int, Match]) -> s
     return ids
 
 
-def _rank_contacts(session: Session, query: str, companies: dict[int, Match]) -> list[Match]:
-    ids = _contact_ids(session, query, companies)
+def _rank_contacts(
+    session: Session, query: str, words: set[str], companies: dict[int, Match]
+) -> list[Match]:
+    ids = _contact_ids(session, query, words, companies)
     if not ids:
         return []
     rows = session.execute(

@@ -1,0 +1,133 @@
+"""Keeping the search index (`store.models.search`) in step with names.
+
+The services that create, rename or merge contacts and companies call these in their
+own transaction; bulk writers (the importer) call `reindex_contact_names` once per
+batch. Every function rebuilds from what the rows say now, so calling one twice, or for
+a record that did not change, is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from store.models import Company, CompanyNameWord, Contact, ContactNameWord, NameTrigram
+from store.models.search import WORD_MAX
+from store.normalize import name_key
+
+CHUNK = 500  # ids per statement: far below every driver's bind-parameter limit
+
+_TRIGRAMS: Table = NameTrigram.__table__  # type: ignore[assignment]
+_CONTACT_WORDS: Table = ContactNameWord.__table__  # type: ignore[assignment]
+_COMPANY_WORDS: Table = CompanyNameWord.__table__  # type: ignore[assignment]
+
+
+def name_words(name: str | None) -> list[str]:
+    """The distinct words a name is found by: accent- and case-free, as `name_key`."""
+    key = name_key(name) or ""
+    return sorted({w[:WORD_MAX] for w in key.split()})
+
+
+def trigrams(word: str) -> list[str]:
+    """`anna` -> `^an`, `ann`, `nna`, `na$`: the ends count, so a prefix typo still shares some."""
+    marked = f"^{word}$"
+    return sorted({marked[i : i + 3] for i in range(len(marked) - 2)})
+
+
+def lead_trigram(word: str) -> str:
+    """The trigram every word starting with the same two letters shares (`^an`)."""
+    return f"^{word}$"[:3]
+
+
+def reindex_contact_names(
+    session: Session, contact_ids: Iterable[int], *, with_companies: bool = True
+) -> None:
+    """Bring the name words of these contacts (and, by default, their companies) up to date.
+
+    Merged contacts lose their words, so search never offers them. Works from the rows
+    in the database (flush ORM changes first) and writes only what differs, so passing
+    contacts that did not change costs one read per few hundred of them.
+    """
+    company_ids: set[int] = set()
+    for chunk in _chunks(contact_ids):
+        rows = session.execute(
+            select(Contact.id, Contact.name, Contact.company_id, Contact.merged_into_id).where(
+                Contact.id.in_(chunk)
+            )
+        ).all()
+        wanted = {
+            (w, cid) for cid, name, _, merged in rows if merged is None for w in name_words(name)
+        }
+        _sync(session, _CONTACT_WORDS, _CONTACT_WORDS.c.contact_id, chunk, wanted)
+        company_ids.update(company for _, _, company, _ in rows if company is not None)
+    if with_companies and company_ids:
+        reindex_company_names(session, company_ids)
+
+
+def reindex_company_names(session: Session, company_ids: Iterable[int]) -> None:
+    """Bring the name words of these companies up to date."""
+    for chunk in _chunks(company_ids):
+        rows = session.execute(select(Company.id, Company.name).where(Company.id.in_(chunk)))
+        wanted = {(w, cid) for cid, name in rows for w in name_words(name)}
+        _sync(session, _COMPANY_WORDS, _COMPANY_WORDS.c.company_id, chunk, wanted)
+
+
+def _sync(
+    session: Session,
+    table: Table,
+    owner: Any,
+    owners: Sequence[int],
+    wanted: set[tuple[str, int]],
+) -> None:
+    """Make the (word, owner) rows of `owners` exactly `wanted`."""
+    word = table.c.word
+    have = {(w, o) for w, o in session.execute(select(word, owner).where(owner.in_(owners)))}
+    for w, o in sorted(have - wanted):
+        session.execute(delete(table).where(word == w, owner == o))
+    rows = [{"word": w, owner.key: o} for w, o in sorted(wanted - have)]
+    if rows:
+        session.execute(insert(table), rows)
+        _learn_words(session, {r["word"] for r in rows})
+
+
+def reindex_all(session: Session) -> None:
+    """Rebuild the whole index (the migration that introduces it, a repair)."""
+    contact_ids = session.scalars(select(Contact.id).order_by(Contact.id)).all()
+    reindex_contact_names(session, contact_ids, with_companies=False)
+    reindex_company_names(session, session.scalars(select(Company.id).order_by(Company.id)).all())
+
+
+def _learn_words(session: Session, words: set[str]) -> None:
+    """Add the trigrams of words not seen before; each word's `^xx` row says it is known."""
+    for chunk in _chunks(words):
+        leads = {lead_trigram(w) for w in chunk}
+        known = set(
+            session.scalars(
+                select(NameTrigram.word).where(
+                    NameTrigram.trigram.in_(sorted(leads)), NameTrigram.word.in_(chunk)
+                )
+            )
+        )
+        rows = [{"trigram": t, "word": w} for w in chunk if w not in known for t in trigrams(w)]
+        if rows:
+            session.execute(_insert_ignoring_duplicates(session), rows)
+
+
+def _insert_ignoring_duplicates(session: Session) -> Any:
+    """Two writers may learn the same new word at once; the second one's rows are dropped."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(_TRIGRAMS).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(_TRIGRAMS).on_conflict_do_nothing()
+    return insert(_TRIGRAMS)
+
+
+def _chunks(ids: Iterable[Any]) -> Iterator[Sequence[Any]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
