@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from store.models import Company
 from store.normalize import company_domain_for, company_name_from_domain, normalize_domain
-from store.search_index import reindex_company_names
 
 
 def company_for_email(session: Session, email: str, *, name: str | None = None) -> Company | None:
@@ -34,11 +33,8 @@ def company_for_domain(session: Session, domain: str, *, name: str | None = None
         company = Company(name=name or company_name_from_domain(domain), domain=domain)
         session.add(company)
         session.flush()
-        reindex_company_names(session, [company.id])
     elif name and company.name == company_name_from_domain(domain) and company.name != name:
         company.name = name
-        session.flush()
-        reindex_company_names(session, [company.id])
     return company
 
 
@@ -57,7 +53,6 @@ def company_by_name(session: Session, name: str, *, create: bool = False) -> Com
         company = Company(name=name)
         session.add(company)
         session.flush()
-        reindex_company_names(session, [company.id])
     return company
 
 

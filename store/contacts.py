@@ -31,7 +31,6 @@ from store.models import (
     Task,
 )
 from store.normalize import company_domain_for, name_key
-from store.search_index import reindex_contact_names
 
 __all__ = [
     "ContactError",
@@ -103,7 +102,6 @@ def upsert_contact(
         _set_consent(contact, marketing_consent, consent_source, now, {})
         contact.custom = dict(custom or {})
         session.flush()
-        reindex_contact_names(session, [contact.id], with_companies=False)
         return UpsertResult(contact, True, {}, suggestions)
     changed: dict[str, tuple[Any, Any]] = {}
     _fill(contact, values, changed, suggestions)
@@ -120,8 +118,6 @@ def upsert_contact(
     if changed:
         contact.updated_at = now
     session.flush()
-    if "name" in changed:
-        reindex_contact_names(session, [contact.id], with_companies=False)
     return UpsertResult(contact, False, changed, suggestions)
 
 
@@ -362,7 +358,6 @@ def merge_contacts(session: Session, keep_id: int, drop_id: int, *, now: datetim
     drop.merged_into_id = keep.id
     keep.updated_at = drop.updated_at = now
     session.flush()
-    reindex_contact_names(session, [keep.id, drop.id], with_companies=False)
     return keep
 
 

@@ -1,9 +1,11 @@
 """Keeping the search index (`store.models.search`) in step with names.
 
-The services that create, rename or merge contacts and companies call these in their
-own transaction; bulk writers (the importer) call `reindex_contact_names` once per
-batch. Every function rebuilds from what the rows say now, so calling one twice, or for
-a record that did not change, is harmless.
+Every write session of `store.db.Database` reindexes, at each flush and in the same
+transaction, the contacts and companies whose name (or merge) the flush wrote through
+the ORM: services, seeds and scripts cannot forget it. Writes that bypass the ORM (the
+importer's bulk statements, undo) call `reindex_contact_names` / `reindex_company_names`
+themselves. Every function rebuilds from what the rows say now, so calling one twice,
+or for a record that did not change, is harmless.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, event, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from store.models import Company, CompanyNameWord, Contact, ContactNameWord, NameTrigram
 from store.models.search import WORD_MAX
@@ -41,6 +43,33 @@ def trigrams(word: str) -> list[str]:
 def lead_trigram(word: str) -> str:
     """The trigram every word starting with the same two letters shares (`^an`)."""
     return f"^{word}$"[:3]
+
+
+def keep_in_step(sessions: sessionmaker[Session]) -> None:
+    """Sessions made by `sessions` reindex the names each of their flushes writes."""
+    event.listen(sessions, "after_flush", _after_flush)
+
+
+def _after_flush(session: Session, _ctx: UOWTransaction) -> None:
+    # Still the pre-flush view here: `new`, `dirty` and attribute history say what was written.
+    contacts: set[int] = set()
+    companies: set[int] = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Contact) and _wrote(session, obj, "name", "merged_into_id"):
+            contacts.add(obj.id)
+        elif isinstance(obj, Company) and _wrote(session, obj, "name"):
+            companies.add(obj.id)
+    if contacts:
+        reindex_contact_names(session, contacts, with_companies=False)
+    if companies:
+        reindex_company_names(session, companies)
+
+
+def _wrote(session: Session, obj: object, *keys: str) -> bool:
+    if obj in session.new:
+        return True
+    attrs = inspect(obj).attrs
+    return any(attrs[key].history.has_changes() for key in keys)
 
 
 def reindex_contact_names(

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from store.models import Company, Contact, ContactEmail, Lifecycle
 from store.normalize import company_domain_for, company_name_from_domain, normalize_email
-from store.search_index import reindex_company_names
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,6 @@ class CustomerMatcher:
             )
             self.session.add(company)
             self.session.flush()
-            reindex_company_names(self.session, [company.id])
             self.companies_created += 1
         elif company is not None and company.lifecycle in (Lifecycle.LEAD, Lifecycle.PROSPECT):
             company.lifecycle = Lifecycle.CUSTOMER
