@@ -22,19 +22,97 @@ from store.normalize import name_key
 from store.search_index import reindex_all
 from store.users import add_user
 
-FIRST = (
-    "Anna Ben Chen Dana Emil Fatima Gita Hugo Ines Jonas Kara Liam Mara Nils Olga "
-    "Pavel Quinn Rosa Sven Tara Uma Vito Wen Xena Yuri Zoe Arjun Bea Carl Dina"
-).split()
-LAST = (
-    "Andersson Bauer Costa Dubois Eriksen Fischer Garcia Hansen Ivanova Jensen Kowalski "
-    "Larsen Moreau Novak Olsen Petrov Quist Rossi Schmidt Tanaka Ueda Varga Weber Xu "
-    "Yilmaz Zimmer Berg Lund Holm Dahl"
-).split()
-WORDS = (
-    "North Blue Iron Silver Green Delta Nova Apex Pine Stone River Bright Swift Polar "
-    "Cedar Summit Harbor Atlas Vertex Lumen Orbit Quartz Falcon Meadow Coral"
-).split()
+FIRST = [
+    "Anna",
+    "Ben",
+    "Chen",
+    "Dana",
+    "Emil",
+    "Fatima",
+    "Gita",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kara",
+    "Liam",
+    "Mara",
+    "Nils",
+    "Olga",
+    "Pavel",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tara",
+    "Uma",
+    "Vito",
+    "Wen",
+    "Xena",
+    "Yuri",
+    "Zoe",
+    "Arjun",
+    "Bea",
+    "Carl",
+    "Dina",
+]
+LAST = [
+    "Andersson",
+    "Bauer",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Novak",
+    "Olsen",
+    "Petrov",
+    "Quist",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zimmer",
+    "Berg",
+    "Lund",
+    "Holm",
+    "Dahl",
+]
+WORDS = [
+    "North",
+    "Blue",
+    "Iron",
+    "Silver",
+    "Green",
+    "Delta",
+    "Nova",
+    "Apex",
+    "Pine",
+    "Stone",
+    "River",
+    "Bright",
+    "Swift",
+    "Polar",
+    "Cedar",
+    "Summit",
+    "Harbor",
+    "Atlas",
+    "Vertex",
+    "Lumen",
+    "Orbit",
+    "Quartz",
+    "Falcon",
+    "Meadow",
+    "Coral",
+]
 KINDS = ["email", "call", "meeting", "note", "slack"]
 BATCH = 100_000
 
@@ -126,22 +204,64 @@ def generate(
     bulk_insert(
         db,
         "companies",
-        "id name domain owner_id lifecycle dunning_paused custom created_at updated_at"
-        " last_contacted_at".split(),
+        [
+            "id",
+            "name",
+            "domain",
+            "owner_id",
+            "lifecycle",
+            "dunning_paused",
+            "custom",
+            "created_at",
+            "updated_at",
+            "last_contacted_at",
+        ],
         (
-            (i + 1, company_name(i), f"c{i}.example.com", user_id, "customer", false, "{}")
-            + (at, at, ago())
+            (
+                i + 1,
+                company_name(i),
+                f"c{i}.example.com",
+                user_id,
+                "customer",
+                false,
+                "{}",
+                at,
+                at,
+                ago(),
+            )
             for i in range(n_companies)
         ),
     )
     bulk_insert(
         db,
         "contacts",
-        "id name name_key company_id lifecycle do_not_contact marketing_consent custom"
-        " created_at updated_at last_contacted_at".split(),
+        [
+            "id",
+            "name",
+            "name_key",
+            "company_id",
+            "lifecycle",
+            "do_not_contact",
+            "marketing_consent",
+            "custom",
+            "created_at",
+            "updated_at",
+            "last_contacted_at",
+        ],
         (
-            (i + 1, person(i), name_key(person(i)), i % n_companies + 1, "customer", false)
-            + (false, "{}", at, at, ago())
+            (
+                i + 1,
+                person(i),
+                name_key(person(i)),
+                i % n_companies + 1,
+                "customer",
+                false,
+                false,
+                "{}",
+                at,
+                at,
+                ago(),
+            )
             for i in range(n_contacts)
         ),
     )

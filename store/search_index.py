@@ -120,7 +120,7 @@ def _sync(
     rows = [{"word": w, owner.key: o} for w, o in sorted(wanted - have)]
     if rows:
         session.execute(insert(table), rows)
-        _learn_words(session, {r["word"] for r in rows})
+        _learn_words(session, {w for w, _ in wanted - have})
 
 
 def reindex_all(session: Session) -> None:
