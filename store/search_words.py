@@ -2,14 +2,17 @@
 
 A typed word stands for the known words it starts ("and" -> "andersson") and for those
 close to it ("jon" -> "john", "acmee" -> "acme"), found through shared trigrams and
-confirmed by rapidfuzz. Both lookups read `name_trigrams` by its primary key, so they
-cost the same with ten names or ten million.
+confirmed by rapidfuzz. One read of `name_trigrams` by its primary key serves every
+typed word at once: a word starting with "and" carries the trigram "^an", so the
+prefix matches arrive with the trigram rows.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rapidfuzz import fuzz
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import NameTrigram
@@ -19,6 +22,7 @@ from store.search_index import lead_trigram, trigrams
 PREFIXED = 50  # known words per typed prefix
 SIMILAR = 100  # known words sharing trigrams, before rapidfuzz confirms them
 CLOSE = 75.0  # rapidfuzz ratio for a typo
+ROWS = 50_000  # a bound on what one search reads, whatever the vocabulary
 
 
 def query_words(query: str) -> list[str]:
@@ -29,36 +33,23 @@ def query_words(query: str) -> list[str]:
 
 def expand_words(session: Session, words: list[str]) -> set[str]:
     """Every known word the typed `words` may stand for."""
+    wanted = {w: set(trigrams(w)) if len(w) >= 3 else {lead_trigram(w)} for w in words}
+    every = sorted(set().union(*wanted.values())) if wanted else []
+    if not every:
+        return set()
+    by_trigram: dict[str, list[str]] = {}
+    for trigram, known in session.execute(
+        select(NameTrigram.trigram, NameTrigram.word)
+        .where(NameTrigram.trigram.in_(every))
+        .limit(ROWS)
+    ):
+        by_trigram.setdefault(trigram, []).append(known)
     found: set[str] = set()
-    for word in words:
-        found.update(_starting_with(session, word))
+    for word, grams in wanted.items():
+        starting = sorted(k for k in by_trigram.get(lead_trigram(word), []) if k.startswith(word))
+        found.update(starting[:PREFIXED])
         if len(word) >= 3:
-            found.update(_close_to(session, word))
+            shared = Counter(k for g in grams for k in by_trigram.get(g, []))
+            close = [k for k, _ in shared.most_common(SIMILAR) if fuzz.ratio(word, k) >= CLOSE]
+            found.update(close)
     return found
-
-
-def _starting_with(session: Session, prefix: str) -> list[str]:
-    return list(
-        session.scalars(
-            select(NameTrigram.word)
-            .where(
-                NameTrigram.trigram == lead_trigram(prefix),
-                NameTrigram.word >= prefix,
-                NameTrigram.word < prefix + "\U0010ffff",
-            )
-            .order_by(NameTrigram.word)
-            .limit(PREFIXED)
-        )
-    )
-
-
-def _close_to(session: Session, word: str) -> list[str]:
-    shared = func.count().label("shared")
-    rows = session.execute(
-        select(NameTrigram.word, shared)
-        .where(NameTrigram.trigram.in_(trigrams(word)))
-        .group_by(NameTrigram.word)
-        .order_by(shared.desc(), NameTrigram.word)
-        .limit(SIMILAR)
-    )
-    return [known for known, _ in rows if fuzz.ratio(word, known) >= CLOSE]
