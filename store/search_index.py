@@ -11,10 +11,10 @@ or for a record that did not change, is harmless.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Table, delete, event, insert, inspect, select, text
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import Integer, Table, delete, event, inspect, select, text
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from store.models import Company, CompanyNameWord, Contact, ContactNameWord, NameTrigram
@@ -28,10 +28,14 @@ _CONTACT_WORDS: Table = ContactNameWord.__table__  # type: ignore[assignment]
 _COMPANY_WORDS: Table = CompanyNameWord.__table__  # type: ignore[assignment]
 
 
-def name_words(name: str | None) -> list[str]:
-    """The distinct words a name is found by: accent- and case-free, as `name_key`."""
-    key = name_key(name) or ""
-    return sorted({w[:WORD_MAX] for w in key.split()})
+@lru_cache(maxsize=65536)  # company names repeat batch after batch in an import
+def name_words(name: str | None, key: str | None = None) -> tuple[str, ...]:
+    """The distinct words a name is found by: accent- and case-free, as `name_key`.
+
+    `key`, when the row already stores its `name_key`, saves normalising the name again.
+    """
+    words = (key or name_key(name) or "").split()
+    return tuple(sorted({w[:WORD_MAX] for w in words}))
 
 
 def trigrams(word: str) -> list[str]:
@@ -84,15 +88,22 @@ def reindex_contact_names(
     company_ids: set[int] = set()
     for chunk in _chunks(contact_ids):
         rows = session.execute(
-            select(Contact.id, Contact.name, Contact.company_id, Contact.merged_into_id).where(
-                Contact.id.in_(chunk)
-            )
+            select(
+                Contact.id,
+                Contact.name,
+                Contact.name_key,
+                Contact.company_id,
+                Contact.merged_into_id,
+            ).where(Contact.id.in_(chunk))
         ).all()
         wanted = {
-            (w, cid) for cid, name, _, merged in rows if merged is None for w in name_words(name)
+            (w, cid)
+            for cid, name, key, _, merged in rows
+            if merged is None
+            for w in name_words(name, key)
         }
         _sync(session, _CONTACT_WORDS, _CONTACT_WORDS.c.contact_id, chunk, wanted)
-        company_ids.update(company for _, _, company, _ in rows if company is not None)
+        company_ids.update(company for _, _, _, company, _ in rows if company is not None)
     if with_companies and company_ids:
         reindex_company_names(session, company_ids)
 
@@ -172,11 +183,11 @@ def _bulk_insert(
             values,
         )
         return
-    params = [dict(zip(columns, row, strict=True)) for row in rows]
-    if ignore_duplicates:
-        session.execute(sqlite.insert(table).on_conflict_do_nothing(), params)
-    else:
-        session.execute(insert(table), params)
+    # SQLite: the driver's own executemany on plain tuples, without per-row dicts.
+    verb = "INSERT OR IGNORE" if ignore_duplicates else "INSERT"
+    session.connection().exec_driver_sql(
+        f"{verb} INTO {table.name} ({', '.join(columns)}) VALUES (?, ?)", list(rows)
+    )
 
 
 def _chunks(ids: Iterable[Any]) -> Iterator[Sequence[Any]]:
