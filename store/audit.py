@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapper, Session, UOWTransaction
 from sqlalchemy.types import TypeDecorator
 
 from store.models import AuditAction, AuditEvent, Base, Change
+from store.search_index import reindex_company_names, reindex_contact_names
 
 # Rows whose history is not "undoable work": the audit trail itself, mail that may
 # already have left, raw inbound bytes and job bookkeeping.
@@ -107,7 +108,16 @@ def undo_change(session: Session, change_id: int, *, now: datetime) -> Change:
     change.undone_at = now
     session.flush()
     session.expire_all()  # rows changed behind the ORM's back are read afresh
+    _reindex_names(session, events)
     return change
+
+
+def _reindex_names(session: Session, events: list[AuditEvent]) -> None:
+    """Undo writes rows directly, so the search index is told what names came back."""
+    contacts = {ev.entity_id for ev in events if ev.entity == "contacts"}
+    companies = {ev.entity_id for ev in events if ev.entity == "companies"}
+    reindex_contact_names(session, contacts, with_companies=False)
+    reindex_company_names(session, companies)
 
 
 # --- capture -------------------------------------------------------------------------

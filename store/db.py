@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.search_index import keep_in_step
+
 IMMEDIATE = "crm_begin_immediate"
 
 
@@ -71,6 +73,7 @@ class Database:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         writer_engine = self.engine.execution_options(**{IMMEDIATE: True})
         self._writer = sessionmaker(writer_engine, expire_on_commit=False)
+        keep_in_step(self._writer)
 
     @property
     def is_sqlite(self) -> bool:

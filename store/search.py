@@ -1,9 +1,11 @@
 """Find people and companies by name, email, domain or company name, forgiving typos.
 
-Fuzzy matching every row does not scale, so SQL narrows first: exact email and domain,
-index range scans on the lower-case name key, email and domain ("acm" <= x < "acn"),
-then a bounded substring scan for the rest. Only that candidate set (a few hundred rows
-at most) is ranked with rapidfuzz. Merged contacts are never returned.
+Fuzzy matching every row does not scale, so the index narrows first (see
+`store.models.search`): each typed word becomes the known words it may mean (those it
+starts, and those sharing trigrams with it that rapidfuzz finds close enough), and those
+words become the contacts and companies carrying most of them. Exact email and domain
+come from their own indexes. Only that candidate set (a few hundred rows at most) is
+ranked with rapidfuzz. Merged contacts are never returned.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from store.models import Company, Contact, ContactEmail
-from store.normalize import name_key
+from store.models import Company, CompanyNameWord, Contact, ContactEmail, ContactNameWord
+from store.normalize import is_free_mail
+from store.search_words import expand_words, query_words
 
 Kind = Literal["contact", "company"]
-CANDIDATES = 200  # per SQL probe
+CANDIDATES = 100  # per SQL probe
 MIN_SCORE = 60.0
 
 
@@ -44,12 +47,15 @@ def search(
     if not query:
         return []
     wanted = set(kinds)
-    company_scores = _rank_companies(session, query) if wanted & {"company", "contact"} else {}
+    # An address's domain is matched as a domain; only its local part reads as a name.
+    typed = query_words(query.partition("@")[0] if "@" in query else query)
+    words = expand_words(session, typed)
+    company_scores = _rank_companies(session, query, typed, words)
     matches: list[Match] = []
     if "company" in wanted:
         matches += [m for m in company_scores.values() if m.score >= MIN_SCORE]
     if "contact" in wanted:
-        matches += _rank_contacts(session, query, company_scores)
+        matches += _rank_contacts(session, query, words, company_scores)
     matches.sort(key=lambda m: (-m.score, m.kind != "contact", m.id))
     return matches[:limit]
 
@@ -59,24 +65,32 @@ def _prefix_range(column: Any, prefix: str) -> ColumnElement[bool]:
     return and_(column >= prefix, column < prefix + "\U0010ffff")
 
 
-def _tokens(query: str) -> list[str]:
-    key = name_key(query.replace("@", " ").replace(".", " ")) or ""
-    return [t for t in key.split() if len(t) >= 2]
+def _carrying_most(id_column: Any, word_column: Any, words: set[str]) -> Select[Any]:
+    """The ids carrying the most of `words`: a full name's owner before a namesake's."""
+    # `+ 0`: grouping by the bare column tempts SQLite to walk its whole id index (to skip
+    # a sort) instead of reading just the rows of these words.
+    owner = (id_column + 0).label("owner")
+    return (
+        select(owner)
+        .where(word_column.in_(sorted(words)))
+        .group_by(owner)
+        .order_by(func.count().desc(), owner)
+        .limit(CANDIDATES)
+    )
 
 
-def _probes(query: str) -> list[str]:
-    """Short stems of each word; a typo after the third letter still shares the stem."""
-    return sorted({t[:3] for t in _tokens(query)} | {t[-3:] for t in _tokens(query) if len(t) > 4})
-
-
-def _rank_companies(session: Session, query: str) -> dict[int, Match]:
+def _rank_companies(
+    session: Session, query: str, typed: list[str], words: set[str]
+) -> dict[int, Match]:
     domain = query.rpartition("@")[2] if "@" in query else query
     conds: list[ColumnElement[bool]] = [Company.domain == domain]
-    if "." in domain:
+    if "." in domain and " " not in domain:
         conds.append(_prefix_range(Company.domain, domain))
-    for probe in _probes(query):
-        conds.append(_prefix_range(Company.domain, probe))
-        conds.append(func.lower(Company.name).contains(probe, autoescape=True))
+    # A short stem of each word: "acmee" still finds acme.com, "ibm" finds ibm.com.
+    conds += [_prefix_range(Company.domain, w[:3]) for w in typed if len(w) >= 3]
+    if words:
+        named = _carrying_most(CompanyNameWord.company_id, CompanyNameWord.word, words)
+        conds.append(Company.id.in_(select(named.subquery().c.owner)))
     rows = session.execute(
         select(Company.id, Company.name, Company.domain).where(or_(*conds)).limit(CANDIDATES * 2)
     ).all()
@@ -98,73 +112,56 @@ def _score_company(query: str, domain: str, cname: str, cdomain: str | None) -> 
     return float(max(scores))
 
 
-def _contact_ids(session: Session, query: str, companies: dict[int, Match]) -> set[int]:
-    live = Contact.merged_into_id.is_(None)
-    ids: set[int] = set()
+def _contact_ids(query: str, words: set[str], companies: dict[int, Match]) -> Select[Any]:
+    """Every way a contact can be meant, as one statement: a single round trip."""
     email_probe = query if "@" in query else query.replace(" ", "")
-    ids.update(
-        session.scalars(
-            select(ContactEmail.contact_id)
-            .where(_prefix_range(ContactEmail.email, email_probe))
+    probes: list[Select[Any]] = [
+        select(ContactEmail.contact_id.label("owner"))
+        .where(_prefix_range(ContactEmail.email, email_probe))
+        .limit(CANDIDATES)
+    ]
+    domain = query.rpartition("@")[2]
+    if "." in domain and " " not in domain and is_free_mail(domain):
+        # Work domains are companies (found above); only free mail needs the address scan.
+        probes.append(
+            select(ContactEmail.contact_id.label("owner"))
+            .where(ContactEmail.email.endswith("@" + domain, autoescape=True))
             .limit(CANDIDATES)
         )
-    )
-    if "@" in query or "." in query:
-        domain = query.rpartition("@")[2]
-        ids.update(
-            session.scalars(
-                select(ContactEmail.contact_id)
-                .where(ContactEmail.email.endswith("@" + domain, autoescape=True))
-                .limit(CANDIDATES)
-            )
-        )
-    tokens = _tokens(query)
-    if tokens:
-        ids.update(
-            session.scalars(
-                select(Contact.id)
-                .where(live, or_(*(_prefix_range(Contact.name_key, t[:3]) for t in tokens)))
-                .limit(CANDIDATES)
-            )
-        )
-    probes = _probes(query)
-    if probes and len(ids) < CANDIDATES:
-        ids.update(
-            session.scalars(
-                select(Contact.id)
-                .where(live, or_(*(Contact.name_key.contains(p, autoescape=True) for p in probes)))
-                .limit(CANDIDATES)
-            )
-        )
+    if words:
+        probes.append(_carrying_most(ContactNameWord.contact_id, ContactNameWord.word, words))
     best = sorted(companies.values(), key=lambda m: -m.score)[:5]
     good = [m.id for m in best if m.score >= MIN_SCORE]
     if good:
-        ids.update(
-            session.scalars(
-                select(Contact.id).where(live, Contact.company_id.in_(good)).limit(CANDIDATES)
-            )
+        probes.append(
+            select(Contact.id.label("owner"))
+            .where(Contact.merged_into_id.is_(None), Contact.company_id.in_(good))
+            .limit(CANDIDATES)
         )
-    return ids
+    parts = [select(p.subquery().c.owner) for p in probes]
+    return select(union(*parts).subquery().c.owner) if len(parts) > 1 else parts[0]
 
 
-def _rank_contacts(session: Session, query: str, companies: dict[int, Match]) -> list[Match]:
-    ids = _contact_ids(session, query, companies)
-    if not ids:
-        return []
-    rows = session.execute(
-        select(Contact.id, Contact.name, Contact.company_id, Company.name)
-        .outerjoin(Company, Company.id == Contact.company_id)
-        .where(Contact.id.in_(ids), Contact.merged_into_id.is_(None))
-    ).all()
+def _rank_contacts(
+    session: Session, query: str, words: set[str], companies: dict[int, Match]
+) -> list[Match]:
+    rows: dict[int, tuple[str | None, int | None, str | None]] = {}
     emails: dict[int, list[str]] = {}
-    for cid, email in session.execute(
-        select(ContactEmail.contact_id, ContactEmail.email)
-        .where(ContactEmail.contact_id.in_(ids))
-        .order_by(ContactEmail.is_primary.desc(), ContactEmail.id)
+    for cid, name, company, company_label, email in session.execute(
+        select(Contact.id, Contact.name, Contact.company_id, Company.name, ContactEmail.email)
+        .outerjoin(Company, Company.id == Contact.company_id)
+        .outerjoin(ContactEmail, ContactEmail.contact_id == Contact.id)
+        .where(
+            Contact.id.in_(_contact_ids(query, words, companies)),
+            Contact.merged_into_id.is_(None),
+        )
+        .order_by(Contact.id, ContactEmail.is_primary.desc(), ContactEmail.id)
     ):
-        emails.setdefault(cid, []).append(email)
+        rows[cid] = (name, company, company_label)
+        if email is not None:
+            emails.setdefault(cid, []).append(email)
     out = []
-    for cid, cname, company_id, company_name in rows:
+    for cid, (cname, company_id, company_name) in rows.items():
         addrs = emails.get(cid, [])
         score = _score_contact(query, cname, addrs)
         if company_id in companies:

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 from sqlalchemy import func, select
 
 from bot.context import AppContext
 from bot.http import HttpServer
 from bot.serve import build_components
 from bot.slack.app import build_app, web_client
+from bot.slack.http import ACK_SENT, AckSent
 from bot.slack.sender import SlackSender
 from bot.slack.users import REFUSAL
 from bot.slack.wiring import slack_routes
@@ -407,3 +408,15 @@ def test_a_failure_on_our_side_is_logged_and_the_asker_told(
     (call,) = fake.wait_for("response_url")
     assert call.args["text"].startswith("Sorry, something went wrong on our side")
     assert "clock is broken" in caplog.text
+
+
+def test_over_http_the_answer_waits_until_the_ack_is_written(slack: Slack) -> None:
+    """The work of a command cannot hold up its ack: it starts once the route wrote it."""
+    sent = AckSent()
+    body = slash_body("UALICE", "find jane@acme.com", slack.fake.response_url())
+    request = BoltRequest(body=body, headers=headers(body), context={ACK_SENT: sent})
+    assert slack.app.dispatch(request).status == 200
+    time.sleep(0.3)
+    assert slack.fake.calls_to("response_url") == []
+    sent.set()
+    assert slack.answer_text().startswith("Jane Doe, Head of Purchasing at Acme Inc")

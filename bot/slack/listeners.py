@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.conversation import Reply, Target, answer
@@ -24,6 +24,7 @@ from bot.slack.app import SlackDeps
 from bot.slack.blocks import blocks_for
 from bot.slack.dedupe import first_time
 from bot.slack.home import home_view
+from bot.slack.http import after_ack
 from bot.slack.logging_shortcut import log_message
 from bot.slack.users import REFUSAL, crm_user
 from parsers.types import ParsedCommand
@@ -136,7 +137,8 @@ def _ack_command(deps: SlackDeps) -> Any:
 
 
 def _run_command(deps: SlackDeps) -> Any:
-    def run_command(command: dict[str, Any], respond: Respond) -> None:
+    def run_command(command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        after_ack(context)
         user = crm_user(deps.db, deps.client, command.get("user_id"))
         if user is None:
             return  # refused in the ack

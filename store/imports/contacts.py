@@ -27,6 +27,7 @@ from store.imports.bulk import among, among_pairs, insert_rows
 from store.imports.report import ImportReport
 from store.models import Base, Company, Contact, ContactEmail, ContactPhone, Tag, contact_tags
 from store.normalize import company_domain_for, company_name_from_domain, name_key
+from store.search_index import reindex_contact_names
 
 BATCH_SIZE = 1000
 _CONTACTS = Base.metadata.tables["contacts"]
@@ -200,6 +201,7 @@ def import_batch(
         else:
             report.unchanged += 1
     batch.write(now)
+    reindex_contact_names(session, [r.id for r in [*batch.new, *batch.loaded.values()] if r.id])
     return report
 
 

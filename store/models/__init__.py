@@ -39,6 +39,7 @@ from store.models.people import (
     contact_tags,
 )
 from store.models.sales import Invoice, Order, OrderLine, Payment
+from store.models.search import CompanyNameWord, ContactNameWord, NameTrigram
 
 __all__ = [
     "AuditAction",
@@ -49,8 +50,10 @@ __all__ = [
     "CampaignStatus",
     "Change",
     "Company",
+    "CompanyNameWord",
     "Contact",
     "ContactEmail",
+    "ContactNameWord",
     "ContactPhone",
     "InboundMessage",
     "InboundStatus",
@@ -60,6 +63,7 @@ __all__ = [
     "InvoiceStatus",
     "JobState",
     "Lifecycle",
+    "NameTrigram",
     "Order",
     "OrderLine",
     "OrderStatus",
