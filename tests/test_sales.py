@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import bindparam, func, select, text
 
+from store import migrate
 from store.db import Database
 from store.models import (
     Company,
@@ -321,3 +323,24 @@ def test_the_aging_aggregate_reads_the_open_invoices_index(db: Database) -> None
         stmt = text(explain + sql).bindparams(*(bindparam(k, type_=UTCDateTime()) for k in bounds))
         plan = " ".join(str(v) for row in conn.execute(stmt, bounds) for v in row)
     assert "ix_invoices_open" in plan, plan
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_invoices_from_before_the_open_balance_upgrade_are_aged(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, now: datetime
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}" if kind == "sqlite" else None
+    old = Database(url or request.getfixturevalue("fresh_pg_url"))
+    try:
+        migrate.upgrade(old, "0002_orders_aging_index")
+        add_invoice(old, "OLD-1", due=date(2026, 11, 3), amount=4_200)
+        add_invoice(old, "OLD-PAID", due=date(2026, 11, 3), amount=900)
+        pay(old, "OLD-PAID", 900, "P", now)
+        migrate.upgrade(old)
+        with old.read() as s:
+            report = aging(s, now=now, tz=UTC_ZONE)
+        assert [(r.name, r.buckets()) for r in report.rows] == [
+            ("(no customer)", (0, 4_200, 0, 0, 0))
+        ]
+    finally:
+        old.dispose()
