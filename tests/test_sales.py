@@ -344,3 +344,21 @@ def test_invoices_from_before_the_open_balance_upgrade_are_aged(
         ]
     finally:
         old.dispose()
+
+
+def test_a_limit_without_a_currency_is_read_in_the_largest_one(db: Database, now: datetime) -> None:
+    with db.write() as s:
+        company = Company(name="Hooli", credit_limit_minor=40_000, currency=None, custom={})
+        s.add(company)
+        s.flush()
+        company_id = company.id
+    add_invoice(db, "H1", due=date(2026, 12, 1), amount=30_000, company_id=company_id)
+    add_invoice(
+        db, "H2", due=date(2026, 12, 1), amount=45_000, currency="USD", company_id=company_id
+    )
+    with db.read() as s:
+        rows = {r.currency: r for r in aging(s, now=now, tz=UTC_ZONE).rows}
+        status = credit_status(s, company_id, now=now, tz=UTC_ZONE)
+    assert (status.currency, status.on_hold) == ("USD", True)
+    assert (rows["USD"].credit_limit_minor, rows["USD"].on_hold) == (40_000, True)
+    assert rows["EUR"].credit_limit_minor is None

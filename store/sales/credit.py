@@ -9,11 +9,11 @@ the ledger, on SQLite and PostgreSQL alike. Currencies are never added.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, bindparam, func, select, text
@@ -179,25 +179,31 @@ def aging(
     if company_id is not None:
         params["company_id"] = company_id
     result = conn.execute(stmt, params)
-    # The driver's own tuples: no column here needs converting, and building a SQLAlchemy
-    # Row per customer and currency costs more than the rest of the Python side together.
-    raw: list[tuple[Any, ...]] = list(result.cursor.fetchall())
-    result.close()
-    limits = _limit_currencies(raw)
-    rows = [
-        AgingRow(
-            cid,
-            "(no customer)" if name is None else name,
-            cur,
-            b0,
-            b1,
-            b2,
-            b3,
-            b4,
-            limit if limit is not None and limits.get(cid) == cur else None,
+    rows: list[AgingRow] = []
+    unplaced: dict[int, int] = {}
+    # The driver's own tuples, one at a time: no column here needs converting, and a
+    # SQLAlchemy Row (or a list of all the tuples) per customer and currency costs more,
+    # mostly in garbage collection, than the rest of the Python side together.
+    records = cast(Iterable[tuple[Any, ...]], result.cursor)
+    for cid, name, cur, b0, b1, b2, b3, b4, limit, limit_currency in records:
+        if limit is not None and limit_currency is None and cid is not None:
+            unplaced[cid] = limit
+        rows.append(
+            AgingRow(
+                cid,
+                "(no customer)" if name is None else name,
+                cur,
+                b0,
+                b1,
+                b2,
+                b3,
+                b4,
+                limit if limit_currency == cur else None,
+            )
         )
-        for cid, name, cur, b0, b1, b2, b3, b4, limit, _ in raw
-    ]
+    result.close()
+    if unplaced:
+        _place_limits(rows, unplaced)
     rows.sort(key=_by_name)
     return AgingReport(as_of=local_date(now, tz), rows=rows, totals=_totals(rows))
 
@@ -206,19 +212,16 @@ def _by_name(row: AgingRow) -> tuple[str, str, int]:
     return (row.name.casefold(), row.currency, row.company_id or 0)
 
 
-def _limit_currencies(raw: Sequence[tuple[Any, ...]]) -> dict[int, str]:
-    """Per company with a limit, the currency it is in: as `credit_status` decides it."""
-    chosen: dict[int, tuple[str, int]] = {}
-    for cid, _, cur, b0, b1, b2, b3, b4, limit, company_currency in raw:
-        if limit is None or cid is None:
-            continue
-        if company_currency is not None:
-            chosen[cid] = (company_currency, 0)
-            continue
-        used = b0 + b1 + b2 + b3 + b4
-        if cid not in chosen or used > chosen[cid][1]:
-            chosen[cid] = (cur, used)
-    return {cid: cur for cid, (cur, _) in chosen.items()}
+def _place_limits(rows: list[AgingRow], unplaced: dict[int, int]) -> None:
+    """A limit set without a currency is in the customer's largest one, as `credit_status`
+    reads it."""
+    largest: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        cid = row.company_id
+        if cid in unplaced and (cid not in largest or row.total > rows[largest[cid]].total):
+            largest[cid] = i
+    for cid, i in largest.items():
+        rows[i] = rows[i]._replace(credit_limit_minor=unplaced[cid])
 
 
 def _totals(rows: list[AgingRow]) -> list[AgingRow]:
