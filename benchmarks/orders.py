@@ -122,8 +122,10 @@ def _bare_import(db: Database, path: Path) -> float:
     return time.perf_counter() - start
 
 
-def invoice_rows(count: int, companies: int) -> Iterator[tuple[Any, ...]]:
+def invoice_rows(count: int, companies: int, receivable: float = 0.25) -> Iterator[tuple[Any, ...]]:
     """A receivables ledger: 70% paid, 22% open (some partly paid), 5% void, 3% disputed.
+
+    `receivable` scales the open and disputed shares (0.25 is the mix above; the rest paid).
 
     Due dates spread over 300 days, so a quarter of the ledger is receivable: more than in a
     real ledger of a million invoices, which holds years of paid history (a pessimistic
@@ -136,11 +138,11 @@ def invoice_rows(count: int, companies: int) -> Iterator[tuple[Any, ...]]:
         amount = rnd.randrange(1_000, 1_000_000)
         roll = rnd.random()
         status, paid = "paid", amount
-        if roll < 0.22:
-            status, paid = "open", (amount // 2 if roll < 0.04 else 0)
-        elif roll < 0.27:
+        if roll < 0.88 * receivable:
+            status, paid = "open", (amount // 2 if roll < 0.16 * receivable else 0)
+        elif roll < 0.88 * receivable + 0.05:
             status, paid = "void", 0
-        elif roll < 0.30:
+        elif roll < receivable + 0.05:
             status, paid = "disputed", 0
         currency = "USD" if i % 10 == 0 else "EUR"
         yield (f"B{i:08d}", 1 + rnd.randrange(companies), due, amount, paid, currency, status)
@@ -172,7 +174,7 @@ def _rebuild(db: Database, indexes: list[tuple[str, str]]) -> None:
             conn.exec_driver_sql(ddl)
 
 
-def load_sqlite(db: Database, count: int, companies: int) -> float:
+def load_sqlite(db: Database, count: int, companies: int, receivable: float = 0.25) -> float:
     start = time.perf_counter()
     indexes = _secondary_indexes(db)
     raw = db.engine.raw_connection()
@@ -189,7 +191,7 @@ def load_sqlite(db: Database, count: int, companies: int) -> float:
         " status, dunning_paused, created_at, updated_at) VALUES (?,?,?,?,?,?,?,0,?,?)",
         (  # type: ignore[arg-type]
             (n, c, d.replace(tzinfo=None).isoformat(" "), a, p, cur_, s, stamp, stamp)
-            for n, c, d, a, p, cur_, s in invoice_rows(count, companies)
+            for n, c, d, a, p, cur_, s in invoice_rows(count, companies, receivable)
         ),
     )
     cur.execute("COMMIT")
@@ -200,7 +202,7 @@ def load_sqlite(db: Database, count: int, companies: int) -> float:
     return time.perf_counter() - start
 
 
-def load_pg(db: Database, count: int, companies: int) -> float:
+def load_pg(db: Database, count: int, companies: int, receivable: float = 0.25) -> float:
     start = time.perf_counter()
     indexes = _secondary_indexes(db)
     raw = db.engine.raw_connection()
@@ -216,7 +218,7 @@ def load_pg(db: Database, count: int, companies: int) -> float:
             "COPY invoices (number, company_id, due_at, amount_minor, paid_minor, currency,"
             " status, dunning_paused, created_at, updated_at) FROM STDIN"
         ) as copy:
-            for row in invoice_rows(count, companies):
+            for row in invoice_rows(count, companies, receivable):
                 copy.write_row((*row, False, NOW, NOW))
         cur.execute("SELECT setval('companies_id_seq', %s)", (companies,))
     dbapi.commit()
@@ -391,6 +393,9 @@ def main() -> None:
         "--skip-before", action="store_true", help="do not time the aggregate before this change"
     )
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--receivable", type=float, default=0.25, help="share of invoices still to be paid"
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
@@ -404,7 +409,7 @@ def main() -> None:
 
         db = Database(f"sqlite:///{work}/aging.db")
         migrate.upgrade(db)
-        secs = load_sqlite(db, args.aging_rows, args.companies)
+        secs = load_sqlite(db, args.aging_rows, args.companies, args.receivable)
         print(f"(generated {args.aging_rows:,} invoices on SQLite in {secs:.1f} s)")
         bench_aging(db, "SQLite", args.aging_rows, before=not args.skip_before, rounds=args.rounds)
         db.dispose()
@@ -415,7 +420,7 @@ def main() -> None:
     try:
         db = Database(pg_url)
         migrate.upgrade(db)
-        secs = load_pg(db, args.aging_rows, args.companies)
+        secs = load_pg(db, args.aging_rows, args.companies, args.receivable)
         print(f"(generated {args.aging_rows:,} invoices on PostgreSQL with COPY in {secs:.1f} s)")
         ms = bench_aging(
             db, "PostgreSQL", args.aging_rows, before=not args.skip_before, rounds=args.rounds
