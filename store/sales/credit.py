@@ -188,20 +188,23 @@ def aging(
     # SQLAlchemy Row (or a list of all the tuples) per customer and currency costs more,
     # mostly in garbage collection, than the rest of the Python side together.
     records = cast(Iterable[tuple[Any, ...]], result.cursor)
+    make_row = AgingRow._make  # from a tuple in C, without the generated __new__
     for cid, name, cur, s1, s31, s61, s91, s_all, limit, limit_currency in records:
         if limit is not None and limit_currency is None and cid is not None:
             unplaced[cid] = limit
         rows.append(
-            AgingRow(
-                cid,
-                "(no customer)" if name is None else name,
-                cur,
-                s1,
-                s31 - s1,
-                s61 - s31,
-                s91 - s61,
-                s_all - s91,
-                limit if limit_currency == cur else None,
+            make_row(
+                (
+                    cid,
+                    "(no customer)" if name is None else name,
+                    cur,
+                    s1,
+                    s31 - s1,
+                    s61 - s31,
+                    s91 - s61,
+                    s_all - s91,
+                    limit if limit_currency == cur else None,
+                )
             )
         )
     result.close()
