@@ -324,17 +324,49 @@ def open_share(db: Database) -> str:
     return f"{receivable:,} of {total:,} invoices receivable ({100 * receivable / total:.0f}%)"
 
 
-def interleaved(timers: dict[str, Timer], rounds: int) -> dict[str, tuple[float, int]]:
-    """Median ms and row count of each, run in turn round after round, after one warm-up:
-    on a shared machine a burst of load then hits all of them, not one."""
+def cpu_clock(db: Database) -> Callable[[], float]:
+    """Seconds of CPU used so far by this process and, on PostgreSQL, by the backends of
+    the benchmark's database: unlike wall time, barely moved by other work on the machine."""
+    if db.is_sqlite:
+        return time.process_time
+    with db.engine.connect() as conn:
+        pids = [
+            int(p)
+            for p in conn.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            ).scalars()
+        ]
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def clock() -> float:
+        used = time.process_time()
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            used += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return used
+
+    return clock
+
+
+def interleaved(
+    timers: dict[str, Timer], rounds: int, clock: Callable[[], float] | None = None
+) -> dict[str, tuple[float, int, float]]:
+    """Median ms, row count and mean CPU ms of each, run in turn round after round, after
+    one warm-up: on a shared machine a burst of load then hits all of them, not one."""
     times: dict[str, list[float]] = {name: [] for name in timers}
+    cpu: dict[str, float] = dict.fromkeys(timers, 0.0)
     counts: dict[str, int] = {}
     for round_ in range(rounds + 1):
         for name, timer in timers.items():
+            before = clock() if clock and round_ else 0.0
             elapsed, counts[name] = timer()
             if round_:
                 times[name].append(elapsed * 1000)
-    return {name: (statistics.median(t), counts[name]) for name, t in times.items()}
+                cpu[name] += (clock() - before) * 1000 / rounds if clock else 0.0
+    return {name: (statistics.median(t), counts[name], cpu[name]) for name, t in times.items()}
 
 
 def bench_aging(db: Database, label: str, count: int, *, before: bool, rounds: int) -> float:
@@ -347,24 +379,30 @@ def bench_aging(db: Database, label: str, count: int, *, before: bool, rounds: i
     timers = {"ours": ours, "bare": bare_aging(db)}
     if before:
         timers["before"] = before_aging(db)
-    found = interleaved(timers, rounds)
-    ms, groups = found["ours"]
-    assert all(n == groups for _, n in found.values()), found
+    for timer in timers.values():
+        timer()  # open every connection before cpu_clock looks for the backends
+    found = interleaved(timers, rounds, cpu_clock(db))
+    ms, groups, ours_cpu = found["ours"]
+    assert all(n == groups for _, n, _ in found.values()), found
     print(
         f"aging over {count:,} invoices ({label}): {ms:.0f} ms, median of {rounds} "
         f"({groups:,} customer/currency rows; {open_share(db)})"
     )
-    bare_ms = found["bare"][0]
+    bare_ms, _, bare_cpu = found["bare"]
     print(
         f"  bare SQL aggregate (same query, no names) on the DB-API cursor: {bare_ms:.0f} ms"
         f" (ours = {ms / bare_ms:.2f}x bare)"
     )
+    cpu_line = f"  CPU per run (this process{'' if db.is_sqlite else ' + PostgreSQL'}):"
+    cpu_line += f" ours {ours_cpu:.0f} ms, bare {bare_cpu:.0f} ms"
     if before:
-        old_ms = found["before"][0]
+        old_ms, _, old_cpu = found["before"]
         print(
             f"  before ix_invoices_open (SUM(CASE) over a covering index of all invoices):"
             f" {old_ms:.0f} ms = {old_ms / bare_ms:.1f}x the bare aggregate now"
         )
+        cpu_line += f", before {old_cpu:.0f} ms"
+    print(cpu_line)
     return ms
 
 
