@@ -1,8 +1,10 @@
 """Payments, promises and status changes: the things that move an invoice toward closed.
 
 `Invoice.paid_minor` is kept equal to the sum of its payments by every function here, so
-aging and credit stay one scan over invoices. A payment is identified by (invoice, reference):
-recording it again returns the same row.
+aging and credit stay one scan over invoices. Which invoices that scan reads (the partial
+index ix_invoices_open) follows from status, amount and paid_minor alone: a writer that
+keeps those right, bulk or not, has nothing else to maintain. A payment is identified by
+(invoice, reference): recording it again returns the same row.
 """
 
 from __future__ import annotations
