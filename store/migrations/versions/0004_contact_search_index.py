@@ -13,7 +13,7 @@ from alembic import op
 from store.search_index import name_words, trigrams
 
 revision: str = "0004_contact_search_index"
-down_revision: str | None = "0002_orders_aging_index"  # rebased onto 0003 at merge
+down_revision: str | None = "0003_open_invoice_balance"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
