@@ -1,7 +1,9 @@
 """The intake worker inside `crm serve`: picks up received messages and processes them.
 
 It is woken right after a channel commits a message, and also looks every `poll_seconds`
-so messages filed by another process (or left by a crash) are never forgotten.
+so messages filed by another process (or left by a crash) are never forgotten. What is
+waiting is applied `per_commit` messages to a transaction (each in its own savepoint), and
+parsed before that transaction opens, so the write lock is held only for the writes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 import threading
 
 from bot.context import AppContext
-from bot.intake.process import process_inbound
+from bot.intake.process import Outcome, process_batch
 from bot.intake.receive import pending_ids
 from parsers.email import parse_email
 
@@ -22,10 +24,18 @@ log = logging.getLogger(__name__)
 class IntakeWorker:
     name = "intake"
 
-    def __init__(self, ctx: AppContext, *, poll_seconds: float = 15.0, batch: int = 100) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        poll_seconds: float = 15.0,
+        batch: int = 200,
+        per_commit: int = 50,
+    ) -> None:
         self.ctx = ctx
         self.poll_seconds = poll_seconds
         self.batch = batch
+        self.per_commit = max(1, per_commit)
         self._event = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
@@ -62,6 +72,12 @@ class IntakeWorker:
         except Exception:
             log.warning("parser warm-up failed", exc_info=True)
 
+    def _count(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.status is not None:
+                self.processed += 1
+                log.info("inbound #%s: %s", outcome.inbound_id, outcome.status)
+
     async def _run(self) -> None:
         # A daemon thread, not awaited: stopping must never wait for the warm-up.
         threading.Thread(target=self._warm_up, name="parser-warm-up", daemon=True).start()
@@ -70,13 +86,11 @@ class IntakeWorker:
             self._event.clear()
             try:
                 ids = await asyncio.to_thread(self._pending)
-                for inbound_id in ids:
+                for start in range(0, len(ids), self.per_commit):
                     if self._stopping:
                         break
-                    outcome = await asyncio.to_thread(process_inbound, self.ctx, inbound_id)
-                    if outcome.status is not None:
-                        self.processed += 1
-                        log.info("inbound #%s: %s", inbound_id, outcome.status)
+                    chunk = ids[start : start + self.per_commit]
+                    self._count(await asyncio.to_thread(process_batch, self.ctx, chunk))
                 backoff = 1.0
             except Exception:
                 log.exception("intake worker: database trouble, retrying in %.0fs", backoff)
