@@ -184,10 +184,10 @@ def handle(
     notes = (
         [f"the message had MIME problems: {', '.join(parsed.defects)}"] if parsed.defects else []
     )
-    text = applied_reply(applied, notes)
-    reply = _tell(session, ctx, lookups, row, msg, user, "intake_reply", text)
-    if reply is not None:
-        change.reply_message_id = reply.message_id
+    body = applied_reply(applied, notes)
+    queued = _tell(session, ctx, lookups, row, msg, user, "intake_reply", body)
+    if queued is not None:
+        change.reply_message_id = queued.message_id
     summary = _applied_summary(applied)
     return _finish(row, InboundStatus.PROCESSED, summary, reasons, ctx)
 

@@ -14,9 +14,8 @@ is either fully applied or still `received` (and is then applied exactly once la
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from email import message_from_bytes
 from email.policy import compat32
 
@@ -34,41 +33,23 @@ from bot.intake.handle import (
     lookups_for,
 )
 from bot.intake.noise import from_address
-from parsers.email import parse_email
-from parsers.types import ParsedEmail
+from bot.intake.parsing import Parsed, ParseJob, ParsePool, Parser, parse_here
 from store.models import InboundMessage, InboundStatus, User
 from store.users import find_user
 
-__all__ = ["Outcome", "ParseJob", "apply_prepared", "prepare", "process_batch", "process_inbound"]
+__all__ = [
+    "Outcome",
+    "ParseJob",
+    "ParsePool",
+    "apply_prepared",
+    "prepare",
+    "process_batch",
+    "process_inbound",
+]
 
 log = logging.getLogger(__name__)
 
 NOTHING = "nothing to do (handled already or not found)"
-Parsed = ParsedEmail | Exception
-
-
-@dataclass(frozen=True)
-class ParseJob:
-    """What parsing one message needs; plain data, so it can go to another process."""
-
-    raw: bytes
-    now: datetime
-    zone: str
-
-
-Parser = Callable[[Sequence[ParseJob]], list[Parsed]]
-
-
-def parse_job(job: ParseJob) -> Parsed:
-    """Never raises: a parse error is recorded in the transaction that files the outcome."""
-    try:
-        return parse_email(job.raw, now=job.now, tz=job.zone)
-    except Exception as exc:
-        return exc
-
-
-def parse_here(jobs: Sequence[ParseJob]) -> list[Parsed]:
-    return [parse_job(job) for job in jobs]
 
 
 @dataclass(frozen=True)
@@ -161,8 +142,8 @@ def _apply(ctx: AppContext, ids: list[int], prepared: Prepared) -> dict[int, Out
             except Exception as exc:  # even recording the failure failed: do it afterwards
                 log.exception("intake of inbound message %s failed", row.id)
                 unrecorded.append((row.id, exc))
-    for inbound_id, exc in unrecorded:
-        out[inbound_id] = _record_failure(ctx, inbound_id, exc)
+    for inbound_id, error in unrecorded:
+        out[inbound_id] = _record_failure(ctx, inbound_id, error)
     return out
 
 

@@ -14,7 +14,8 @@ import logging
 import threading
 
 from bot.context import AppContext
-from bot.intake.process import Outcome, process_batch
+from bot.intake.parsing import ParsePool
+from bot.intake.process import Outcome, Prepared, apply_prepared, prepare
 from bot.intake.receive import pending_ids
 from parsers.email import parse_email
 
@@ -31,11 +32,13 @@ class IntakeWorker:
         poll_seconds: float = 15.0,
         batch: int = 200,
         per_commit: int = 50,
+        parse_processes: int = 0,
     ) -> None:
         self.ctx = ctx
         self.poll_seconds = poll_seconds
         self.batch = batch
         self.per_commit = max(1, per_commit)
+        self.parse = ParsePool(parse_processes)
         self._event = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
@@ -59,6 +62,7 @@ class IntakeWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await asyncio.to_thread(self.parse.close)
 
     def _pending(self) -> list[int]:
         with self.ctx.db.read() as session:
@@ -71,6 +75,29 @@ class IntakeWorker:
             parse_email(sample, now=self.ctx.now(), tz=self.ctx.settings.timezone)
         except Exception:
             log.warning("parser warm-up failed", exc_info=True)
+
+    def _prepare(self, ids: list[int]) -> Prepared:
+        return prepare(self.ctx, ids, parse=self.parse)
+
+    async def _work_through(self, ids: list[int]) -> None:
+        """Apply chunk by chunk, parsing the next chunk while the current one is written."""
+        chunks = [ids[i : i + self.per_commit] for i in range(0, len(ids), self.per_commit)]
+        if not chunks:
+            return
+        ahead = asyncio.ensure_future(asyncio.to_thread(self._prepare, chunks[0]))
+        for index in range(len(chunks)):
+            prepared = await ahead
+            if self._stopping:
+                return
+            if index + 1 < len(chunks):
+                ahead = asyncio.ensure_future(asyncio.to_thread(self._prepare, chunks[index + 1]))
+            try:
+                self._count(await asyncio.to_thread(apply_prepared, self.ctx, prepared))
+            except BaseException:
+                if index + 1 < len(chunks):
+                    with contextlib.suppress(Exception):
+                        await ahead  # it only reads; let it end before the retry
+                raise
 
     def _count(self, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
@@ -86,11 +113,7 @@ class IntakeWorker:
             self._event.clear()
             try:
                 ids = await asyncio.to_thread(self._pending)
-                for start in range(0, len(ids), self.per_commit):
-                    if self._stopping:
-                        break
-                    chunk = ids[start : start + self.per_commit]
-                    self._count(await asyncio.to_thread(process_batch, self.ctx, chunk))
+                await self._work_through(ids)
                 backoff = 1.0
             except Exception:
                 log.exception("intake worker: database trouble, retrying in %.0fs", backoff)
