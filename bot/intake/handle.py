@@ -69,6 +69,18 @@ class Lookups:
     per_hour: int
     _domains: frozenset[str] | None = None
     _replies: dict[str, int] = field(default_factory=dict)
+    _users: dict[int, User] = field(default_factory=dict)
+
+    def user(self, session: Session, user_id: int | None) -> User | None:
+        """The session only holds rows weakly; held here, a user is loaded once per batch."""
+        if not user_id:
+            return None
+        if user_id not in self._users:
+            found = session.get(User, user_id)
+            if found is None:
+                return None
+            self._users[user_id] = found
+        return self._users[user_id]
 
     def team_domains(self, session: Session) -> frozenset[str]:
         if self._domains is None:
@@ -135,7 +147,7 @@ def handle(
     envelope = judge(GateInput(msg, row.mail_from), ENVELOPE_RULES)
     if envelope.noise:
         return _finish(row, InboundStatus.IGNORED, "ignored", list(envelope.reasons), ctx)
-    user = session.get(User, row.user_id) if row.user_id else None
+    user = lookups.user(session, row.user_id)
     if user is None:
         user = find_user(session, from_address(msg))
         if user is None or not user.active:
@@ -338,7 +350,7 @@ def fail(
     row.status = InboundStatus.FAILED
     row.error = error
     row.processed_at = ctx.now()
-    user = session.get(User, row.user_id) if row.user_id else None
+    user = lookups.user(session, row.user_id)
     if user is not None:
         msg = _message(row.raw)
         _tell(
