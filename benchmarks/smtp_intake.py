@@ -129,18 +129,28 @@ def bare_rate(messages: int, sessions: int) -> float:
     return messages / elapsed
 
 
-def applied_rate(ctx: AppContext, messages: int, parse_processes: int) -> float:
+def _cpu_seconds() -> float:
+    """CPU used by this process and its finished children (the parser processes, once
+    stopped): unlike wall time, hardly moved by other work on a shared machine."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def applied_rate(ctx: AppContext, messages: int, parse_processes: int) -> tuple[float, float]:
     """The intake worker as `crm serve` runs it, from the first received message to the last
-    applied one (the parser processes, if any, start inside the measured time)."""
+    applied one (the parser processes, if any, start inside the measured time). Returns
+    (messages per second, CPU milliseconds per message)."""
     worker = IntakeWorker(ctx, parse_processes=parse_processes)
     loop = Loop()
+    cpu = _cpu_seconds()
     start = time.perf_counter()
     loop.run(worker.start())
     while worker.processed < messages:
         time.sleep(0.02)
     elapsed = time.perf_counter() - start
     loop.run(worker.stop())
-    return messages / elapsed
+    return messages / elapsed, (_cpu_seconds() - cpu) * 1000 / messages
 
 
 def parse_rate(db: Database, count: int = 200) -> float:
@@ -158,6 +168,7 @@ def parse_rate(db: Database, count: int = 200) -> float:
 class Ours:
     accept: float
     applied: float | None = None
+    cpu_ms: float | None = None
     parse_alone: float | None = None
     outcomes: dict[str, int] = field(default_factory=dict)
 
@@ -185,7 +196,7 @@ def ours(
     result = Ours(accept=messages / elapsed)
     if not e2e:
         return result
-    result.applied = applied_rate(ctx, messages, parse_processes)
+    result.applied, result.cpu_ms = applied_rate(ctx, messages, parse_processes)
     with db.read() as session:
         rows = session.execute(
             select(InboundMessage.status, func.count()).group_by(InboundMessage.status)
@@ -234,6 +245,7 @@ def main() -> None:
             f"{args.parse_processes} parser process(es); {res.applied / bare:.0%} of bare; "
             "target >= 200)"
         )
+        print(f"  CPU per message:         {res.cpu_ms:8.1f} ms  (this process and its parsers)")
         print(f"  outcomes:                {res.outcomes}")
     if res.parse_alone is not None:
         print(f"parse_email alone, 1 core: {res.parse_alone:8.0f} msg/s  (these messages)")
