@@ -4,19 +4,22 @@ It is woken right after a channel commits a message, and also looks every `poll_
 so messages filed by another process (or left by a crash) are never forgotten. What is
 waiting is applied `per_commit` messages to a transaction (each in its own savepoint), and
 parsed before that transaction opens, so the write lock is held only for the writes.
+Its commits are synced to disk like the inbound writer's: a commit undone by a power cut
+after the mailer sent its reply would make the message be applied, and answered, again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import threading
 
 from bot.context import AppContext
 from bot.intake.parsing import ParsePool
 from bot.intake.process import Outcome, Prepared, apply_prepared, prepare
-from bot.intake.receive import pending_ids
+from bot.intake.receive import durable, pending_ids
 from parsers.email import parse_email
 
 log = logging.getLogger(__name__)
@@ -34,7 +37,9 @@ class IntakeWorker:
         per_commit: int = 50,
         parse_processes: int = 0,
     ) -> None:
-        self.ctx = ctx
+        db = durable(ctx.db)  # one sync per applied batch: cheap, and no reply sent twice
+        self._owns_db = db is not ctx.db
+        self.ctx = dataclasses.replace(ctx, db=db) if self._owns_db else ctx
         self.poll_seconds = poll_seconds
         self.batch = batch
         self.per_commit = max(1, per_commit)
@@ -63,6 +68,8 @@ class IntakeWorker:
                 await self._task
             self._task = None
         await asyncio.to_thread(self.parse.close)
+        if self._owns_db:
+            self.ctx.db.dispose()
 
     def _pending(self) -> list[int]:
         with self.ctx.db.read() as session:
