@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import pickle
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -58,13 +60,26 @@ def _parse_portable(job: ParseJob) -> Parsed:
     return result
 
 
+def _watch_parent(parent: int) -> None:
+    """In a pool process: leave when the parent is gone (a `kill -9` of `crm serve` would
+    otherwise leave idle parser processes behind)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 class ParsePool:
     """Parsing a backlog in other processes, so it runs beside the writes on another core.
 
     Parsing is pure CPU (no I/O, no database), which one Python process cannot spread over
     cores. A backlog smaller than `min_jobs` (the usual case: a message or two) is parsed
     here, with no process to start or hand over to; the pool starts on the first backlog.
-    If a pool process dies, that batch is parsed here and a new pool starts next time.
+    If a pool process dies (or cannot start), batches are parsed here for a minute, then a
+    new pool is tried.
     """
 
     def __init__(self, processes: int, *, min_jobs: int = 8) -> None:
@@ -72,20 +87,30 @@ class ParsePool:
         self.min_jobs = min_jobs
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._broken_until = 0.0
 
     def __call__(self, jobs: Sequence[ParseJob]) -> list[Parsed]:
         if self.processes < 1 or len(jobs) < self.min_jobs:
             return parse_here(jobs)
+        if time.monotonic() < self._broken_until:
+            return parse_here(jobs)
         with self._lock:
             if self._pool is None:
-                context = multiprocessing.get_context("spawn")  # no fork of a threaded process
-                self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
+                self._pool = ProcessPoolExecutor(
+                    self.processes,
+                    mp_context=multiprocessing.get_context(
+                        "spawn"
+                    ),  # never fork a threaded process
+                    initializer=_watch_parent,
+                    initargs=(os.getpid(),),
+                )
             pool = self._pool
         chunk = max(1, len(jobs) // (self.processes * 2))
         try:
             return list(pool.map(_parse_portable, jobs, chunksize=chunk))
         except BrokenProcessPool:
-            log.warning("a parser process died; parsing this batch in the main process")
+            log.warning("a parser process died; parsing in the main process for a minute")
+            self._broken_until = time.monotonic() + 60.0
             self.close()
             return parse_here(jobs)
 
