@@ -4,8 +4,12 @@ held waits for its owner's `confirm`."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -221,3 +225,43 @@ def test_a_parser_process_reads_what_the_main_process_reads() -> None:
     here = parse_here(jobs)
     assert there[:3] == here[:3]
     assert isinstance(there[3], ParseError) and str(there[3]) == str(here[3])
+
+
+_POOL_SCRIPT = """
+import multiprocessing, sys, time
+from datetime import UTC, datetime
+from bot.intake.parsing import ParseJob, ParsePool
+if __name__ == "__main__":
+    pool = ParsePool(1, min_jobs=1)
+    raw = b"From: a@b.example\\r\\nSubject: hi\\r\\n\\r\\nhi\\r\\n"
+    pool([ParseJob(raw, datetime.now(UTC), "UTC")])
+    print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+    time.sleep(120)
+"""
+
+
+def test_parser_processes_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
+    script = tmp_path / "pool.py"
+    script.write_text(_POOL_SCRIPT)
+    parent = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, cwd=Path(__file__).parent.parent
+    )
+    try:
+        assert parent.stdout is not None
+        children = [int(p) for p in parent.stdout.readline().split()]
+        assert children, "the pool started no process"
+    finally:
+        parent.kill()  # SIGKILL: no shutdown code runs in the parent
+        parent.wait()
+    deadline = time.monotonic() + 20
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
