@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import enum
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -130,7 +131,10 @@ def _snapshots(session: Session) -> dict[tuple[str, int], dict[str, Any]]:
     was set, so the row as stored is the reliable "before".
     """
     out: dict[tuple[str, int], dict[str, Any]] = {}
-    for obj in list(session.dirty) + list(session.deleted):
+    # A dirty row whose columns did not change (only a collection, through a backref) gets
+    # no UPDATE event, so its image is not needed.
+    changed = [o for o in session.dirty if session.is_modified(o, include_collections=False)]
+    for obj in changed + list(session.deleted):
         state = inspect(obj)
         if not _audited(obj) or state.identity is None:
             continue
@@ -148,7 +152,7 @@ def _events_of_flush(
     session: Session, change_id: int, snapshots: dict[tuple[str, int], dict[str, Any]]
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
+    order = _table_order(len(Base.metadata.tables))
 
     def rank(obj: object) -> tuple[int, int]:
         mapper = inspect(obj).mapper
@@ -174,6 +178,12 @@ def _events_of_flush(
             before = snapshots.get(_key(obj)) or _image(obj, committed=True)
             out.append(_row(change_id, AuditAction.DELETE, obj, before, None))
     return out
+
+
+@functools.cache
+def _table_order(_tables: int) -> dict[str, int]:
+    """Parents before children; computed again only if a table was mapped since."""
+    return {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
 
 
 def _audited(obj: object) -> bool:

@@ -58,24 +58,38 @@ def log_interaction(
         url=url,
         direction=direction,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        # Someone filed the same source concurrently: theirs stands.
-        existing = _by_source(session, source_id) if source_id else None
-        if existing is None:
-            raise
-        return existing, False
+    if session.get_bind().dialect.name == "sqlite":
+        # One writer at a time, and it has seen every commit before its own (BEGIN
+        # IMMEDIATE locks at the start; a deferred transaction holding an older snapshot
+        # is refused the write): nobody can file this source between the look-up above
+        # and this insert, so the savepoint below would only cost time.
+        session.add(row)
+        session.flush()
+    else:
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            # Someone filed the same source concurrently: theirs stands.
+            existing = _by_source(session, source_id) if source_id else None
+            if existing is None:
+                raise
+            return existing, False
+    _touch(session, contact, company_id, occurred_at)
+    return row, True
+
+
+def _touch(
+    session: Session, contact: Contact | None, company_id: int | None, occurred_at: datetime
+) -> None:
+    """Move `last_contacted_at` forward on the contact and the company."""
     company = session.get(Company, company_id) if company_id is not None else None
     for target in (contact, company):
         if target is not None and (
             target.last_contacted_at is None or occurred_at > target.last_contacted_at
         ):
-            target.last_contacted_at = occurred_at
-    session.flush()
-    return row, True
+            target.last_contacted_at = occurred_at  # flushed with the caller's next write
 
 
 def _by_source(session: Session, source_id: str) -> Interaction | None:

@@ -81,6 +81,17 @@ def test_a_forward_is_filed_byte_for_byte_before_250(
     assert row.raw == raw
 
 
+def test_the_250_waits_for_a_commit_synced_to_disk(
+    server: RunningSmtp, sqlite_db: Database
+) -> None:
+    """WAL with synchronous=NORMAL can lose the last commits to a power cut; FULL cannot."""
+    full, normal = 2, 1
+    with server.server.writer.db.write() as session:
+        assert session.execute(text("PRAGMA synchronous")).scalar() == full
+    with sqlite_db.write() as session:  # the rest of the store keeps its faster setting
+        assert session.execute(text("PRAGMA synchronous")).scalar() == normal
+
+
 def test_the_same_message_id_is_accepted_but_filed_once(
     server: RunningSmtp, ann: User, sqlite_db: Database
 ) -> None:

@@ -1,355 +1,184 @@
-"""One filed message through the intake: gate, sender check, commands, parse, apply, reply.
+"""Filed messages through the intake: parse outside the write lock, apply many per commit.
 
-Everything for one message happens in ONE transaction: the store changes, the audit
-Change, the reply in the outbox and the new status of the inbound row. If applying fails,
-a savepoint rolls the changes back and the same transaction records the failure and tells
-the forwarder, so a message is never half-applied and never silently dropped.
+`prepare` reads a batch of received messages and parses them with no write transaction
+open: parsing is the slow part, and on SQLite the write lock is what every SMTP commit
+waits for. `apply_prepared` then applies the whole batch in ONE transaction, each message
+inside its own savepoint: a message that fails is rolled back alone and marked failed with
+its error (its raw bytes stay, ready for `crm inbound retry`), and the others commit.
+
+For each message, the store changes, its audit Change, its reply in the outbox and the new
+status of its inbound row are in the same commit, so after a kill at any moment a message
+is either fully applied or still `received` (and is then applied exactly once later).
 """
 
 from __future__ import annotations
 
 import logging
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from email import message_from_bytes, policy
-from email.message import Message
+from email import message_from_bytes
 from email.policy import compat32
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.addresses import is_bounce_address, personal_address
 from bot.context import AppContext
-from bot.intake.apply import Applied, apply_email, conversation_addresses
-from bot.intake.noise import (
-    CONVERSATION_RULES,
-    ENVELOPE_RULES,
-    GateInput,
-    from_address,
-    header,
-    judge,
+from bot.intake.handle import (
+    CONFIRMED,
+    Lookups,
+    Outcome,
+    error_text,
+    fail,
+    handle,
+    lookups_for,
 )
-from bot.intake.replies import applied_reply, failure_reply, held_reply, ignored_reply, undo_reply
-from bot.intake.reply import Rendered, queue_reply, replies_allowed, reply_subject
-from bot.intake.sender import hold_reasons
-from parsers.email import parse_email
-from parsers.types import ParsedEmail, ParseError
-from store.audit import UndoError, track_changes, undo_change
-from store.models import Change, InboundMessage, InboundStatus, OutboxMessage, User, UserAlias
-from store.normalize import email_domain, is_free_mail
-from store.users import addresses_of, find_user
+from bot.intake.noise import from_address
+from bot.intake.parsing import Parsed, ParseJob, ParsePool, Parser, parse_here
+from store.models import InboundMessage, InboundStatus, User
+from store.users import find_user
+
+__all__ = [
+    "Outcome",
+    "ParseJob",
+    "ParsePool",
+    "apply_prepared",
+    "prepare",
+    "process_batch",
+    "process_inbound",
+]
 
 log = logging.getLogger(__name__)
 
-CONFIRMED = "confirmed by the user"
-INGEST = "ingest"
-UNDO_WORDS = frozenset({"undo", "revert", "rückgängig", "annuler", "ångra", "отменить", "撤销"})
-CONFIRM_WORDS = frozenset({"confirm", "confirmed", "yes", "ok", "bestätigen", "confirmer"})
-_MSGID = re.compile(r"<[^<>\s]+>")
+NOTHING = "nothing to do (handled already or not found)"
 
 
 @dataclass(frozen=True)
-class Outcome:
-    inbound_id: int
-    status: InboundStatus | None  # None: nothing was done (handled already, or elsewhere)
-    summary: str
-    reasons: tuple[str, ...] = ()
-    error: str | None = None
+class Prepared:
+    ids: tuple[int, ...]
+    parsed: dict[int, Parsed]  # only the messages that were still waiting when read
+    retry: bool
 
 
-def team_domains(session: Session, mail_domain: str) -> frozenset[str]:
-    """The team's own domains: those of its members' addresses, free mail excluded."""
-    emails = list(session.scalars(select(User.email))) + list(
-        session.scalars(select(UserAlias.email))
-    )
-    domains = {email_domain(e) for e in emails}
-    return frozenset(d for d in domains if d and not is_free_mail(d) and d != mail_domain)
+def _statuses(retry: bool) -> list[InboundStatus]:
+    statuses = [InboundStatus.RECEIVED]
+    if retry:
+        statuses += [InboundStatus.FAILED, InboundStatus.HELD, InboundStatus.IGNORED]
+    return statuses
+
+
+def prepare(
+    ctx: AppContext, ids: Sequence[int], *, retry: bool = False, parse: Parser = parse_here
+) -> Prepared:
+    """Read and parse, outside any write transaction; `retry` also takes failed, held and
+    ignored messages."""
+    jobs: dict[int, ParseJob] = {}
+    now = ctx.now()
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(InboundMessage.id, InboundMessage.raw, InboundMessage.user_id).where(
+                InboundMessage.id.in_(ids), InboundMessage.status.in_(_statuses(retry))
+            )
+        ).all()
+        zones: dict[int | None, str] = {}
+        for inbound_id, raw, user_id in rows:
+            jobs[inbound_id] = ParseJob(raw, now, _zone(session, ctx, raw, user_id, zones))
+    keys = list(jobs)
+    results = parse([jobs[k] for k in keys]) if keys else []
+    return Prepared(tuple(ids), dict(zip(keys, results, strict=True)), retry)
+
+
+def _zone(
+    session: Session, ctx: AppContext, raw: bytes, user_id: int | None, zones: dict[int | None, str]
+) -> str:
+    """The user's zone fixes "tomorrow"; the sender decides who the user is when no token did."""
+    if user_id is not None and user_id in zones:
+        return zones[user_id]
+    user = session.get(User, user_id) if user_id else None
+    if user is None:
+        user = find_user(session, from_address(message_from_bytes(raw, policy=compat32)))
+    zone = user.timezone if user is not None and user.timezone else ctx.settings.timezone
+    if user_id is not None:
+        zones[user_id] = zone
+    return zone
+
+
+def apply_prepared(ctx: AppContext, prepared: Prepared) -> list[Outcome]:
+    """Apply a parsed batch in one transaction; if that transaction itself cannot commit,
+    each message is tried alone so one bad message cannot hold back the rest."""
+    outcomes = {i: Outcome(i, None, NOTHING) for i in prepared.ids}
+    todo = [i for i in prepared.ids if i in prepared.parsed]
+    if not todo:
+        return [outcomes[i] for i in prepared.ids]
+    try:
+        outcomes.update(_apply(ctx, todo, prepared))
+    except Exception as exc:
+        if len(todo) == 1:
+            log.exception("intake of inbound message %s failed", todo[0])
+            outcomes[todo[0]] = _record_failure(ctx, todo[0], exc)
+        else:
+            log.exception("a batch of %d inbound messages failed; applying one by one", len(todo))
+            for inbound_id in todo:
+                parsed = {inbound_id: prepared.parsed[inbound_id]}
+                alone = Prepared((inbound_id,), parsed, prepared.retry)
+                outcomes[inbound_id] = apply_prepared(ctx, alone)[0]
+    return [outcomes[i] for i in prepared.ids]
+
+
+def _apply(ctx: AppContext, ids: list[int], prepared: Prepared) -> dict[int, Outcome]:
+    lookups = lookups_for(ctx)
+    out: dict[int, Outcome] = {}
+    unrecorded: list[tuple[int, Exception]] = []
+    with ctx.db.write() as session:
+        query = (
+            select(InboundMessage)
+            .where(InboundMessage.id.in_(ids), InboundMessage.status.in_(_statuses(prepared.retry)))
+            .order_by(InboundMessage.id)
+        )
+        if ctx.db.is_postgres:
+            query = query.with_for_update(skip_locked=True)
+        for row in session.scalars(query).all():
+            try:
+                out[row.id] = _apply_one(session, ctx, row, prepared, lookups)
+            except Exception as exc:  # even recording the failure failed: do it afterwards
+                log.exception("intake of inbound message %s failed", row.id)
+                unrecorded.append((row.id, exc))
+    for inbound_id, error in unrecorded:
+        out[inbound_id] = _record_failure(ctx, inbound_id, error)
+    return out
+
+
+def _apply_one(
+    session: Session, ctx: AppContext, row: InboundMessage, prepared: Prepared, lookups: Lookups
+) -> Outcome:
+    if prepared.retry and row.status is InboundStatus.HELD:
+        row.reasons = [*row.reasons, CONFIRMED]
+    row.attempts = (row.attempts or 0) + 1  # flushed before the savepoint, so it stays
+    try:
+        with session.begin_nested():
+            return handle(session, ctx, row, prepared.parsed[row.id], lookups)
+    except Exception as exc:
+        with session.begin_nested():
+            return fail(session, ctx, row, exc, lookups)
+
+
+def _record_failure(ctx: AppContext, inbound_id: int, exc: Exception) -> Outcome:
+    """The last resort, in a transaction of its own: the message is failed, not lost."""
+    with ctx.db.write() as session:
+        row = session.get(InboundMessage, inbound_id)
+        if row is not None and row.status is InboundStatus.RECEIVED:
+            row.status = InboundStatus.FAILED
+            row.error = error_text(exc)
+            row.processed_at = ctx.now()
+    return Outcome(inbound_id, InboundStatus.FAILED, "failed", error=error_text(exc))
+
+
+def process_batch(
+    ctx: AppContext, ids: Sequence[int], *, retry: bool = False, parse: Parser = parse_here
+) -> list[Outcome]:
+    """Process these messages (several per transaction); one outcome per id, in order."""
+    return apply_prepared(ctx, prepare(ctx, ids, retry=retry, parse=parse))
 
 
 def process_inbound(ctx: AppContext, inbound_id: int, *, retry: bool = False) -> Outcome:
     """Process one filed message; `retry` also takes failed, held and ignored ones."""
-    statuses = [InboundStatus.RECEIVED]
-    if retry:
-        statuses += [InboundStatus.FAILED, InboundStatus.HELD, InboundStatus.IGNORED]
-    ahead = _parse_ahead(ctx, inbound_id, statuses)
-    if ahead is None:
-        return Outcome(inbound_id, None, "nothing to do (handled already or not found)")
-    try:
-        with ctx.db.write() as session:
-            query = select(InboundMessage).where(
-                InboundMessage.id == inbound_id, InboundMessage.status.in_(statuses)
-            )
-            if ctx.db.is_postgres:
-                query = query.with_for_update(skip_locked=True)
-            row = session.scalar(query)
-            if row is None:
-                return Outcome(inbound_id, None, "nothing to do (handled already or not found)")
-            if retry and row.status is InboundStatus.HELD:
-                row.reasons = [*row.reasons, CONFIRMED]
-            row.attempts = (row.attempts or 0) + 1
-            try:
-                with session.begin_nested():
-                    return _handle(session, ctx, row, ahead)
-            except Exception as exc:
-                return _fail(session, ctx, row, exc)
-    except Exception as exc:
-        log.exception("intake of inbound message %s failed", inbound_id)
-        with ctx.db.write() as session:
-            row = session.get(InboundMessage, inbound_id)
-            if row is not None and row.status is InboundStatus.RECEIVED:
-                row.status = InboundStatus.FAILED
-                row.error = _error_text(exc)
-        return Outcome(inbound_id, InboundStatus.FAILED, "failed", error=_error_text(exc))
-
-
-def _parse_ahead(
-    ctx: AppContext, inbound_id: int, statuses: list[InboundStatus]
-) -> ParsedEmail | Exception | None:
-    """Parse before the write transaction: parsing is the slow part, and on SQLite a write
-    transaction holds the lock every SMTP commit waits for. None: nothing to process."""
-    with ctx.db.read() as session:
-        row = session.get(InboundMessage, inbound_id)
-        if row is None or row.status not in statuses:
-            return None
-        raw = row.raw
-        user = session.get(User, row.user_id) if row.user_id else None
-        if user is None:
-            user = find_user(session, from_address(_message(raw)))
-        zone = user.timezone if user is not None else ctx.settings.timezone
-    try:
-        return parse_email(raw, now=ctx.now(), tz=zone)
-    except Exception as exc:  # reported in the transaction that records the outcome
-        return exc
-
-
-def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, ParseError):
-        return f"could not read the message: {exc}"
-    return f"{type(exc).__name__}: {exc}"[:2000]
-
-
-def _message(raw: bytes) -> Message:
-    return message_from_bytes(raw, policy=compat32)
-
-
-def _finish(
-    row: InboundMessage, status: InboundStatus, summary: str, reasons: list[str], ctx: AppContext
-) -> Outcome:
-    row.status = status
-    row.reasons = reasons
-    row.error = None
-    row.processed_at = ctx.now()
-    return Outcome(row.id, status, summary, tuple(reasons))
-
-
-def _handle(
-    session: Session, ctx: AppContext, row: InboundMessage, ahead: ParsedEmail | Exception
-) -> Outcome:
-    now, settings = ctx.now(), ctx.settings
-    msg = _message(row.raw)
-    # `crm ingest --as` is the user acting in person: nothing to confirm, answered on stdout.
-    confirmed = CONFIRMED in (row.reasons or []) or row.channel == INGEST
-    reasons = [CONFIRMED] if confirmed else []
-    if row.rcpt_to and is_bounce_address(row.rcpt_to):
-        return Outcome(row.id, None, "bounce address: left for the newsletter code")
-    envelope = judge(GateInput(msg, row.mail_from), ENVELOPE_RULES)
-    if envelope.noise:
-        return _finish(row, InboundStatus.IGNORED, "ignored", list(envelope.reasons), ctx)
-    user = session.get(User, row.user_id) if row.user_id else None
-    if user is None:
-        user = find_user(session, from_address(msg))
-        if user is None or not user.active:
-            why = f"{from_address(msg) or 'the sender'} is not a team member"
-            return _finish(row, InboundStatus.IGNORED, "ignored", [why], ctx)
-        row.user_id = user.id
-    command = _command(session, ctx, row, msg, user)
-    if command is not None:
-        return command
-    held = [] if confirmed else hold_reasons(msg, user)
-    if held:
-        _tell(session, ctx, row, msg, user, "intake_held", held_reply(row, held), to=user.email)
-        return _finish(row, InboundStatus.HELD, "held for confirmation", held, ctx)
-    if isinstance(ahead, Exception):
-        raise ahead
-    parsed = ahead
-    domains = team_domains(session, settings.mail_domain)
-    fwd_sender = (
-        parsed.forwarded.sender.email if parsed.forwarded and parsed.forwarded.sender else None
-    )
-    gate = GateInput(msg, row.mail_from, tuple(conversation_addresses(parsed)), fwd_sender, domains)
-    verdict = judge(gate, CONVERSATION_RULES)
-    if verdict.noise:
-        if not verdict.silent:
-            _tell(session, ctx, row, msg, user, "intake_ignored", ignored_reply(verdict.reasons))
-        return _finish(row, InboundStatus.IGNORED, "ignored", reasons + list(verdict.reasons), ctx)
-    with track_changes(
-        session,
-        user_id=user.id,
-        source="email",
-        now=now,
-        summary=f"email: {row.subject or ''}"[:500],
-    ) as change:
-        applied = apply_email(
-            session,
-            parsed=parsed,
-            user=user,
-            now=now,
-            team_domains=domains,
-            mail_domain=settings.mail_domain,
-            fallback_source_id=f"inbound:{row.id}",
-        )
-    row.change_id = change.id
-    notes = (
-        [f"the message had MIME problems: {', '.join(parsed.defects)}"] if parsed.defects else []
-    )
-    reply = _tell(session, ctx, row, msg, user, "intake_reply", applied_reply(applied, notes))
-    if reply is not None:
-        change.reply_message_id = reply.message_id
-    summary = _applied_summary(applied)
-    return _finish(row, InboundStatus.PROCESSED, summary, reasons, ctx)
-
-
-def _applied_summary(applied: Applied) -> str:
-    parts = [("created " if c.created else "updated ") + c.label for c in applied.contacts]
-    parts.append("interaction logged" if applied.interaction_new else "interaction already filed")
-    parts += [f"task: {t.title}" for t in applied.tasks]
-    return "; ".join(parts)
-
-
-def _reply_target(msg: Message, user: User) -> str:
-    sender = from_address(msg)
-    return sender if sender in addresses_of(user) else user.email
-
-
-def _tell(
-    session: Session,
-    ctx: AppContext,
-    row: InboundMessage,
-    msg: Message,
-    user: User,
-    kind: str,
-    body: Rendered,
-    *,
-    to: str | None = None,
-    dedupe_key: str | None = None,
-) -> OutboxMessage | None:
-    """Queue a reply unless RFC 3834 or the hourly limit says not to."""
-    if row.channel == INGEST:
-        return None
-    if judge(GateInput(msg, row.mail_from), ENVELOPE_RULES).silent:
-        return None
-    target = to or _reply_target(msg, user)
-    now = ctx.now()
-    if not replies_allowed(
-        session, target, now=now, per_hour=ctx.settings.replies_per_sender_per_hour
-    ):
-        log.warning("reply limit reached for a sender; inbound %s gets no reply", row.id)
-        return None
-    message_id = _ids(header(msg, "Message-ID"))
-    references = tuple(_ids(header(msg, "References")))
-    return queue_reply(
-        session,
-        kind=kind,
-        dedupe_key=dedupe_key or f"reply:inbound:{row.id}",
-        to=target,
-        subject=reply_subject(header(msg, "Subject") or row.subject),
-        body=body,
-        now=now,
-        mail_domain=ctx.settings.mail_domain,
-        in_reply_to=message_id[0] if message_id else None,
-        references=references,
-        payload={"inbound_id": row.id},
-        reply_to=personal_address(user.forward_token, ctx.settings.mail_domain),
-    )
-
-
-def _ids(value: str) -> list[str]:
-    return _MSGID.findall(value or "")
-
-
-def _first_words(raw: bytes) -> set[str]:
-    """Words of the first line the user wrote above any quoted text."""
-    try:
-        parsed = message_from_bytes(raw, policy=policy.default)
-        body = parsed.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
-        text = body.get_content() if body is not None else ""
-    except Exception:
-        return set()
-    for line in str(text).splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith(">"):
-            return set()
-        cleaned = re.sub(r"[`*_.,!:;\"'()\[\]]", " ", line.lower())
-        return set(cleaned.split()[:3])
-    return set()
-
-
-def _command(
-    session: Session, ctx: AppContext, row: InboundMessage, msg: Message, user: User
-) -> Outcome | None:
-    """A reply to one of our own messages: `undo` an intake, or `confirm` a held message."""
-    refs = _ids(header(msg, "In-Reply-To")) or _ids(header(msg, "References"))[-1:]
-    if not refs:
-        return None
-    words = _first_words(row.raw)
-    change = session.scalar(select(Change).where(Change.reply_message_id.in_(refs)))
-    if change is not None and words & UNDO_WORDS:
-        return _undo(session, ctx, row, msg, user, change)
-    notice = session.scalar(
-        select(OutboxMessage).where(
-            OutboxMessage.message_id.in_(refs), OutboxMessage.kind == "intake_held"
-        )
-    )
-    if notice is not None and words & CONFIRM_WORDS and not hold_reasons(msg, user):
-        target_id = int((notice.payload or {}).get("inbound_id", 0))
-        target = session.get(InboundMessage, target_id)
-        if target is None or target.status is not InboundStatus.HELD or target.user_id != user.id:
-            return _finish(row, InboundStatus.IGNORED, "nothing to confirm", ["nothing held"], ctx)
-        target.status = InboundStatus.RECEIVED
-        target.reasons = [*(target.reasons or []), CONFIRMED]
-        why = [f"confirmed held message #{target.id}"]
-        return _finish(row, InboundStatus.PROCESSED, why[0], why, ctx)
-    return None
-
-
-def _undo(
-    session: Session, ctx: AppContext, row: InboundMessage, msg: Message, user: User, change: Change
-) -> Outcome:
-    if change.user_id != user.id or hold_reasons(msg, user):
-        why = ["undo asked by someone other than the author of the change"]
-        return _finish(row, InboundStatus.IGNORED, "ignored", why, ctx)
-    try:
-        undo_change(session, change.id, now=ctx.now())
-        text = undo_reply(change.summary, None)
-        reasons = [f"undid change #{change.id}"]
-    except UndoError as exc:
-        text = undo_reply(change.summary, str(exc))
-        reasons = [f"could not undo change #{change.id}: {exc}"]
-    _tell(session, ctx, row, msg, user, "intake_undo", text)
-    return _finish(row, InboundStatus.PROCESSED, reasons[0], reasons, ctx)
-
-
-def _fail(session: Session, ctx: AppContext, row: InboundMessage, exc: Exception) -> Outcome:
-    if not isinstance(exc, ParseError):
-        log.exception("intake of inbound message %s failed", row.id)
-    session.refresh(row)
-    error = _error_text(exc)
-    row.status = InboundStatus.FAILED
-    row.error = error
-    row.processed_at = ctx.now()
-    user = session.get(User, row.user_id) if row.user_id else None
-    if user is not None:
-        msg = _message(row.raw)
-        _tell(
-            session,
-            ctx,
-            row,
-            msg,
-            user,
-            "intake_failed",
-            failure_reply(row, exc, ours=not isinstance(exc, ParseError)),
-            dedupe_key=f"failed:inbound:{row.id}:{row.attempts}",
-        )
-    return Outcome(row.id, InboundStatus.FAILED, "failed", error=error)
+    return process_batch(ctx, [inbound_id], retry=retry)[0]

@@ -18,8 +18,9 @@ from datetime import datetime
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from store.db import Database
@@ -114,6 +115,28 @@ def file_messages(session: Session, items: Sequence[Incoming]) -> list[Filed]:
     return results
 
 
+def durable(db: Database) -> Database:
+    """The same store, with commits that are on the disk when they return.
+
+    SQLite in WAL with synchronous=NORMAL (the store's setting) survives a crash of the
+    process but may lose the last commits to a power cut; a 250 promises more, so the
+    inbound writer syncs each commit (group commit makes that one sync per batch), and so
+    does the intake worker (one per batch of applied messages). PostgreSQL commits durably
+    already; an in-memory database has nothing to sync: both get `db` itself.
+    """
+    if not db.is_sqlite or ":memory:" in db.url or "mode=memory" in db.url:
+        return db
+    twin = Database(db.url)
+    event.listen(twin.engine, "connect", _synchronous_full)  # after the store's own pragmas
+    return twin
+
+
+def _synchronous_full(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
 def file_one(db: Database, item: Incoming) -> Filed:
     with db.write() as session:
         return file_messages(session, [item])[0]
@@ -128,7 +151,8 @@ class GroupCommitWriter:
     def __init__(
         self, db: Database, *, max_batch: int = 200, on_commit: Callable[[], None] | None = None
     ) -> None:
-        self.db = db
+        self.db = durable(db)
+        self._owns_db = self.db is not db
         self.max_batch = max_batch
         self.on_commit = on_commit
         self._queue: queue.Queue[_Job | None] = queue.Queue()
@@ -143,6 +167,8 @@ class GroupCommitWriter:
             self._queue.put(None)
             self._thread.join(timeout=30)
             self._thread = None
+        if self._owns_db:
+            self.db.dispose()
 
     async def file(self, item: Incoming) -> Filed:
         """File `item`; returns once the commit containing it has succeeded (raises if not)."""

@@ -24,6 +24,7 @@ _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=jinja2.select_autoescape(["html.j2"]),
     keep_trailing_newline=True,
+    auto_reload=False,  # compiled once per process, not checked on disk per message
 )
 INTAKE_KINDS = ("intake_reply", "intake_held", "intake_failed", "intake_undo", "intake_ignored")
 
@@ -51,8 +52,8 @@ def reply_subject(subject: str | None) -> str:
     return f"Re: {subject}" if subject else "Re: your message"
 
 
-def replies_allowed(session: Session, to: str, *, now: datetime, per_hour: int) -> bool:
-    """RFC 3834's "not too often": at most `per_hour` intake replies to one address."""
+def replies_sent(session: Session, to: str, *, now: datetime) -> int:
+    """Intake replies queued to one address in the last hour (RFC 3834's "not too often")."""
     count = session.scalar(
         select(func.count(OutboxMessage.id)).where(
             OutboxMessage.to_addr == to,
@@ -60,7 +61,7 @@ def replies_allowed(session: Session, to: str, *, now: datetime, per_hour: int) 
             OutboxMessage.due_at > now - timedelta(hours=1),
         )
     )
-    return int(count or 0) < per_hour
+    return int(count or 0)
 
 
 def queue_reply(
