@@ -53,6 +53,26 @@ def _words_key(words: str) -> str:
     return " ".join(words.lower().replace(".", "").split())
 
 
+# The digits a day or time rule can start from: a number of at most four digits standing
+# apart ("at 10", "10:30", "2026-12-01", "in 2 days"), or one followed by an hour mark
+# ("15h", "14h30", "3pm"). A number glued to a word ("1XXXX", "SKU42A") is neither, so a body
+# of part numbers costs no rule search. Checked in Python: a regex with a look-behind at its
+# start cannot skip ahead and costs more than every rule it would spare.
+_DIGITS = re.compile(r"\d+")
+_HOUR_MARK = re.compile(r"h(?![^\W\d_])|\s*[ap]\.?m")
+
+
+def _has_time_number(low: str) -> bool:
+    for m in _DIGITS.finditer(low):
+        start, end = m.span()
+        if start and low[start - 1].isalpha():
+            continue
+        after = low[end : end + 1]
+        if (end - start <= 4 and not after.isalpha()) or _HOUR_MARK.match(low, end):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class _Compiled:
     """One language's table, compiled once at import."""
@@ -74,7 +94,7 @@ def _compile(words: Words) -> _Compiled:
         return re.compile(p.replace("{wd}", weekdays).replace("{num}", number), re.IGNORECASE)
 
     return _Compiled(
-        hint=re.compile(rf"\d|{words.hints}", re.IGNORECASE),
+        hint=re.compile(words.hints),  # matched against the lower-cased text
         days=tuple((pattern(p), fn) for p, fn in (*words.days, *_COMMON_DAYS)),
         times=tuple((pattern(p), kind) for p, kind in words.times),
         pm=frozenset(map(_words_key, words.pm)),
@@ -180,7 +200,9 @@ def find_date(
     text: str, *, now: datetime, tz: str | ZoneInfo, language: str | None
 ) -> DateMatch | None:
     """The first due date expressed in `text` (a day, a time or both), or None."""
-    langs = [lang for lang in _languages(language) if _RULES[lang].hint.search(text)]
+    low = text.lower()
+    number = _has_time_number(low)
+    langs = [lang for lang in _languages(language) if number or _RULES[lang].hint.search(low)]
     if not langs:
         return None
     zone = zone_of(tz)
