@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Addresses at these domains belong to people, not companies: a company is never made from them.
 FREE_MAIL_DOMAINS = frozenset(
@@ -135,8 +136,12 @@ def company_domain_for(email: str) -> str | None:
     return domain
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str | None) -> str | None:
-    """Accent- and case-free name with words sorted, so 'Doe, Jane' matches 'jane doe'."""
+    """Accent- and case-free name with words sorted, so 'Doe, Jane' matches 'jane doe'.
+
+    Cached (bounded): an import computes it for every row and names repeat a great deal.
+    """
     if not name:
         return None
     text = unicodedata.normalize("NFKD", name)

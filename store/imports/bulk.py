@@ -8,8 +8,8 @@ filled from the table definition, and the rows go to the driver's `executemany`.
 
 from __future__ import annotations
 
-import itertools
 import json
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -20,9 +20,9 @@ from sqlalchemy import (
     Table,
     any_,
     bindparam,
-    column,
     func,
     insert,
+    literal_column,
     select,
     text,
     tuple_,
@@ -84,22 +84,29 @@ def insert_rows(
         return ids
     cols: Sequence[Column[Any]] = list(table.columns)
     procs: list[_Processor] = [c.type._cached_bind_processor(dialect) for c in cols]
-    defaults = [_default(c) for c in cols]
     names = [c.name for c in cols]
+    defaults = dict(zip(names, (_default(c) for c in cols), strict=True))
+    pick = operator.itemgetter(*names) if len(names) > 1 else lambda d: (d[names[0]],)
     # Columns whose processor does something are converted after a plain copy; a value
-    # object seen just before (the batch's `now`) reuses its converted form.
-    fetch = list(zip(names, defaults, strict=True))
+    # seen just before (the batch's `now`, an empty `custom` dict) reuses its converted form.
     convert = [(i, p) for i, p in enumerate(procs) if p is not None]
     last: dict[int, tuple[Any, Any]] = {}
-    values = []
+    values: list[tuple[Any, ...]] = []
     for row in rows:
-        out = [row.get(n, d) for n, d in fetch]
+        full = pick(defaults | row)
+        if not convert:
+            values.append(full)
+            continue
+        out = list(full)
         for i, proc in convert:
             value = out[i]
             if value is None:
                 continue
             seen = last.get(i)
-            if seen is not None and seen[0] is value:
+            if seen is not None and (
+                seen[0] is value
+                or (not value and type(seen[0]) is type(value) and seen[0] == value)
+            ):
                 out[i] = seen[1]
             else:
                 out[i] = converted = proc(value)
@@ -114,21 +121,17 @@ def insert_rows(
     return ids
 
 
-_counter = itertools.count()
-
-
 def among(session: Session, col: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """`col IN values` as ONE bound parameter (a JSON array on SQLite, an array on
-    PostgreSQL). A plain IN of 1,000 values costs ~5x more to compile and bind."""
+    PostgreSQL). A plain IN of 1,000 values costs ~5x more to compile and bind; the
+    parameter is anonymous, so a statement built this way is compiled once per process
+    and then found in SQLAlchemy's statement cache."""
     items = list(values)
-    name = f"among_{next(_counter)}"
     if session.get_bind().dialect.name == "postgresql":
-        result: ColumnElement[bool] = col == any_(bindparam(name, items, type_=_array_of(col)))
+        result: ColumnElement[bool] = col == any_(bindparam(None, items, type_=_array_of(col)))
         return result
-    sub = text(f"SELECT value FROM json_each(:{name})").bindparams(
-        bindparam(name, json.dumps(items))
-    )
-    result = col.in_(sub.columns(column("value")))
+    rows = func.json_each(bindparam(None, json.dumps(items), type_=String())).table_valued("value")
+    result = col.in_(select(rows.c.value))
     assert isinstance(result, ColumnElement)
     return result
 
@@ -141,17 +144,18 @@ def _array_of(col: Any) -> postgresql.ARRAY[Any]:
 def among_pairs(
     session: Session, a: Any, b: Any, pairs: Iterable[tuple[Any, Any]]
 ) -> ColumnElement[bool]:
-    """`(a, b) IN pairs` with two bound parameters, as `among`."""
+    """`(a, b) IN pairs` with two bound parameters (one on SQLite), as `among`."""
     items = list(pairs)
-    first, second = [p[0] for p in items], [p[1] for p in items]
-    n = next(_counter)
     if session.get_bind().dialect.name == "postgresql":
+        first, second = [p[0] for p in items], [p[1] for p in items]
         sub = select(
-            func.unnest(bindparam(f"pa_{n}", first, type_=_array_of(a))),
-            func.unnest(bindparam(f"pb_{n}", second, type_=_array_of(b))),
+            func.unnest(bindparam(None, first, type_=_array_of(a))),
+            func.unnest(bindparam(None, second, type_=_array_of(b))),
         )
         return tuple_(a, b).in_(sub)
-    text_sub = text(
-        f"SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:p_{n})"
-    ).bindparams(bindparam(f"p_{n}", json.dumps(items)))
-    return tuple_(a, b).in_(text_sub.columns(column("a"), column("b")))
+    rows = func.json_each(bindparam(None, json.dumps(items), type_=String())).table_valued("value")
+    pair = select(
+        func.json_extract(rows.c.value, literal_column("'$[0]'")),
+        func.json_extract(rows.c.value, literal_column("'$[1]'")),
+    )
+    return tuple_(a, b).in_(pair)

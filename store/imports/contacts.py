@@ -25,7 +25,7 @@ from store.contact_fields import ContactError, clean_email, clean_phone, clean_t
 from store.db import Database
 from store.imports.bulk import among, among_pairs, insert_rows
 from store.imports.report import ImportReport
-from store.models import Base, Company, Contact, ContactEmail, ContactPhone, Tag, contact_tags
+from store.models import Base, contact_tags
 from store.normalize import company_domain_for, company_name_from_domain, name_key
 
 BATCH_SIZE = 1000
@@ -217,22 +217,25 @@ def _resolve_companies(session: Session, items: list[_Clean]) -> None:
     known: dict[str, int] = {}
     if by_domain:
         for cid, cname, cdomain in session.execute(
-            select(Company.id, Company.name, Company.domain).where(
-                among(session, Company.domain, by_domain)
+            select(_COMPANIES.c.id, _COMPANIES.c.name, _COMPANIES.c.domain).where(
+                among(session, _COMPANIES.c.domain, by_domain)
             )
         ):
             if cdomain is None:
                 continue
             known[cdomain] = cid
             wanted = by_domain[cdomain]
-            if wanted and cname == company_name_from_domain(cdomain) and cname != wanted:
-                session.execute(update(Company).where(Company.id == cid).values(name=wanted))
+            if wanted and cname != wanted and cname == company_name_from_domain(cdomain):
+                session.execute(
+                    update(_COMPANIES).where(_COMPANIES.c.id == cid).values(name=wanted)
+                )
     named: dict[str, int] = {}
     if by_name:
-        for cid, lname in session.execute(
-            select(Company.id, func.lower(Company.name))
-            .where(among(session, func.lower(Company.name), by_name))
-            .order_by(Company.id.desc())
+        lower = func.lower(_COMPANIES.c.name)
+        for cid, lname in session.execute(  # the oldest of namesakes, as CustomerMatcher
+            select(func.min(_COMPANIES.c.id), lower)
+            .where(among(session, lower, by_name))
+            .group_by(lower)
         ):
             named[lname] = cid
     new = [(d, n or company_name_from_domain(d)) for d, n in by_domain.items() if d not in known]
@@ -268,21 +271,25 @@ class _Batch:
         emails = [e for item in items for e in item.emails]
         owner: dict[str, int] = {}
         if emails:
-            query = select(ContactEmail.email, ContactEmail.contact_id)
-            for email, cid in session.execute(
-                query.where(among(session, ContactEmail.email, emails))
-            ):
+            query = select(_EMAILS.c.email, _EMAILS.c.contact_id)
+            for email, cid in session.execute(query.where(among(session, _EMAILS.c.email, emails))):
                 owner[email] = cid
-        pairs = {(key, i.company_id) for i in items if i.company_id is not None and (key := i.key)}
+        pairs = {(i.company_id, key) for i in items if i.company_id is not None and (key := i.key)}
+        # Company first: SQLite searches the index of the pair's first column, and a
+        # company holds a handful of people where a common name recurs across thousands.
+        # Merged contacts are skipped here, not in SQL, so no planner can prefer the index
+        # on merged_into_id (NULL for nearly every row) and scan the whole table.
+        c = _CONTACTS.c
         name_hits = (
-            session.execute(
-                select(Contact.id, Contact.name_key, Contact.company_id)
-                .where(
-                    among_pairs(session, Contact.name_key, Contact.company_id, sorted(pairs)),
-                    Contact.merged_into_id.is_(None),
+            [
+                (cid, key, company_id)
+                for cid, key, company_id, merged in session.execute(
+                    select(c.id, c.name_key, c.company_id, c.merged_into_id)
+                    .where(among_pairs(session, c.company_id, c.name_key, sorted(pairs)))
+                    .order_by(c.id.desc())
                 )
-                .order_by(Contact.id.desc())
-            ).all()
+                if merged is None
+            ]
             if pairs
             else []
         )
@@ -307,34 +314,34 @@ class _Batch:
         if not ids:
             return
         cols = (
-            Contact.id,
-            Contact.name,
-            Contact.title,
-            Contact.website,
-            Contact.address,
-            Contact.company_id,
-            Contact.marketing_consent,
-            Contact.custom,
-            Contact.merged_into_id,
+            _CONTACTS.c.id,
+            _CONTACTS.c.name,
+            _CONTACTS.c.title,
+            _CONTACTS.c.website,
+            _CONTACTS.c.address,
+            _CONTACTS.c.company_id,
+            _CONTACTS.c.marketing_consent,
+            _CONTACTS.c.custom,
+            _CONTACTS.c.merged_into_id,
         )
-        for row in self.session.execute(select(*cols).where(Contact.id.in_(ids))).mappings():
+        for row in self.session.execute(select(*cols).where(_CONTACTS.c.id.in_(ids))).mappings():
             values: dict[str, Any] = dict(row)
             self.loaded[row["id"]] = _Rec(row["id"], values, [], [], set())
         for cid, email in self.session.execute(
-            select(ContactEmail.contact_id, ContactEmail.email)
-            .where(ContactEmail.contact_id.in_(ids))
-            .order_by(ContactEmail.id)
+            select(_EMAILS.c.contact_id, _EMAILS.c.email)
+            .where(_EMAILS.c.contact_id.in_(ids))
+            .order_by(_EMAILS.c.id)
         ):
             self.loaded[cid].emails.append(email)
         for cid, number in self.session.execute(
-            select(ContactPhone.contact_id, ContactPhone.number)
-            .where(ContactPhone.contact_id.in_(ids))
-            .order_by(ContactPhone.id)
+            select(_PHONES.c.contact_id, _PHONES.c.number)
+            .where(_PHONES.c.contact_id.in_(ids))
+            .order_by(_PHONES.c.id)
         ):
             self.loaded[cid].phones.append(number)
         for cid, tag in self.session.execute(
-            select(contact_tags.c.contact_id, Tag.name)
-            .join(Tag, Tag.id == contact_tags.c.tag_id)
+            select(contact_tags.c.contact_id, _TAGS.c.name)
+            .join(_TAGS, _TAGS.c.id == contact_tags.c.tag_id)
             .where(contact_tags.c.contact_id.in_(ids))
         ):
             self.loaded[cid].tags.add(tag)
@@ -440,7 +447,7 @@ def _write(session: Session, new: list[_Rec], loaded: list[_Rec], now: datetime)
                 values["name_key"] = name_key(values["name"])
             updates.append({"id": rec.id, "updated_at": now, **values})
     for values in updates:  # few per batch; each may set different columns
-        session.execute(update(Contact).where(Contact.id == values["id"]).values(**values))
+        session.execute(update(_CONTACTS).where(_CONTACTS.c.id == values["id"]).values(**values))
     recs = new + loaded
     emails = [
         {
@@ -463,7 +470,9 @@ def _write_tags(session: Session, recs: list[_Rec]) -> None:
         return
     ids = {
         n: i
-        for n, i in session.execute(select(Tag.name, Tag.id).where(among(session, Tag.name, names)))
+        for n, i in session.execute(
+            select(_TAGS.c.name, _TAGS.c.id).where(among(session, _TAGS.c.name, names))
+        )
     }
     missing = sorted(names - set(ids))
     if missing:
