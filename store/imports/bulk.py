@@ -87,10 +87,10 @@ def insert_rows(
     names = [c.name for c in cols]
     defaults = dict(zip(names, (_default(c) for c in cols), strict=True))
     pick = operator.itemgetter(*names) if len(names) > 1 else lambda d: (d[names[0]],)
-    # Columns whose processor does something are converted after a plain copy; a value
-    # seen just before (the batch's `now`, an empty `custom` dict) reuses its converted form.
+    # Columns whose processor does something are converted after a plain copy, each
+    # distinct value once: a batch repeats its `now`, its few consent dates, `{}`, enums.
     convert = [(i, p) for i, p in enumerate(procs) if p is not None]
-    last: dict[int, tuple[Any, Any]] = {}
+    memo: list[dict[tuple[type, Any], Any]] = [{} for _ in convert]
     values: list[tuple[Any, ...]] = []
     for row in rows:
         full = pick(defaults | row)
@@ -98,19 +98,15 @@ def insert_rows(
             values.append(full)
             continue
         out = list(full)
-        for i, proc in convert:
+        for (i, proc), seen in zip(convert, memo, strict=True):
             value = out[i]
             if value is None:
                 continue
-            seen = last.get(i)
-            if seen is not None and (
-                seen[0] is value
-                or (not value and type(seen[0]) is type(value) and seen[0] == value)
-            ):
-                out[i] = seen[1]
+            key = (type(value), value if value.__hash__ is not None else repr(value))
+            if key in seen:
+                out[i] = seen[key]
             else:
-                out[i] = converted = proc(value)
-                last[i] = (value, converted)
+                out[i] = seen[key] = proc(value)
         values.append(tuple(out))
     quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
     sql = (

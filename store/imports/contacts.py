@@ -35,6 +35,11 @@ _TAGS = Base.metadata.tables["tags"]
 _EMAILS = Base.metadata.tables["contact_emails"]
 _PHONES = Base.metadata.tables["contact_phones"]
 _FILLABLE = ("name", "title", "website", "address")
+_NEW_VALUES: dict[str, Any] = dict.fromkeys(_FILLABLE) | {
+    "marketing_consent": False,
+    "consent_at": None,
+    "consent_source": None,
+}
 _YES = {"yes", "y", "true", "1", "x", "opt-in", "opted in"}
 _NO = {"no", "n", "false", "0", "", "opt-out"}
 
@@ -95,19 +100,30 @@ def parse_consent(value: str | None, now: datetime) -> datetime | None:
     if text in _YES:
         return now
     try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        parsed = datetime.fromisoformat(text.replace("z", "+00:00"))
+        return _consent_date(text)
     except ValueError:
         raise ContactError(f"invalid marketing_consent {value!r} (yes, no or a date)") from None
+
+
+@lru_cache(maxsize=4096)
+def _consent_date(text: str) -> datetime:
+    """Cached: a file repeats the same few dates, and one object per date lets the bulk
+    insert convert each of them once."""
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+    parsed = datetime.fromisoformat(text.replace("z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _clean(row: ContactRow, now: datetime, region: str) -> _Clean:
     if row.error:
         raise ContactError(row.error)
-    emails = list(dict.fromkeys(clean_email(e) for e in row.emails if e.strip()))
-    phones = list(dict.fromkeys(clean_phone(p, region) for p in row.phones if p.strip()))
+    emails = [clean_email(e) for e in row.emails if e.strip()]
+    if len(emails) > 1:
+        emails = list(dict.fromkeys(emails))
+    phones = [clean_phone(p, region) for p in row.phones if p.strip()]
+    if len(phones) > 1:
+        phones = list(dict.fromkeys(phones))
     name = clean_text(row.name)
     if not emails and not name:
         raise ContactError("a contact needs a name or an email")
@@ -117,15 +133,15 @@ def _clean(row: ContactRow, now: datetime, region: str) -> _Clean:
         "website": clean_text(row.website, 500),
         "address": (row.address or "").strip() or None,
     }
-    custom = {k: v.strip() for k, v in row.custom.items() if v and v.strip()}
+    custom = {k: v.strip() for k, v in row.custom.items() if v and v.strip()} if row.custom else {}
     return _Clean(
         row.line,
         values,
         emails,
         phones,
-        clean_tags(row.tags),
+        clean_tags(row.tags) if row.tags else [],
         clean_text(row.company),
-        parse_consent(row.marketing_consent, now),
+        parse_consent(row.marketing_consent, now) if row.marketing_consent else None,
         custom,
         name_key(name),
         next(filter(None, map(_work_domain, emails)), None),
@@ -153,10 +169,12 @@ def import_contacts(
 ) -> ImportReport:
     """Import rows in batches, one transaction each; returns the combined report."""
     report = ImportReport()
+    memo = ImportMemo()
     it: Iterator[ContactRow] = iter(rows)
     while batch := list(islice(it, batch_size)):
         with _gc_paused(), db.write() as session:
-            report.absorb(import_batch(session, batch, now=now, default_region=default_region))
+            found = import_batch(session, batch, now=now, default_region=default_region, memo=memo)
+            report.absorb(found)
         if progress is not None:
             progress(len(batch))
     return report
@@ -175,8 +193,25 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass
+class ImportMemo:
+    """What the earlier batches of one import found: company ids by lower-cased name.
+
+    Finding a company by name means comparing lower(name) with every company, which no
+    index serves; a file names the same few companies in every batch. A remembered id is
+    checked to still exist before it is used; a company this import renames is forgotten.
+    """
+
+    company_by_name: dict[str, int] = field(default_factory=dict)
+
+
 def import_batch(
-    session: Session, rows: Sequence[ContactRow], *, now: datetime, default_region: str = "US"
+    session: Session,
+    rows: Sequence[ContactRow],
+    *,
+    now: datetime,
+    default_region: str = "US",
+    memo: ImportMemo | None = None,
 ) -> ImportReport:
     """Apply one batch inside the caller's transaction."""
     report = ImportReport()
@@ -188,14 +223,15 @@ def import_batch(
             report.reject(row.line, str(exc))
     if not cleaned:
         return report
-    _resolve_companies(session, cleaned)
-    batch = _Batch(session, cleaned)
+    made = _resolve_companies(session, cleaned, memo or ImportMemo())
+    batch = _Batch(session, cleaned, made)
     for item in cleaned:
         rec, created = batch.find_or_new(item)
-        changed = _apply(rec, item, now, report)
         if created:
+            _fill_new(rec, item)
             report.created += 1
-        elif changed:
+            continue
+        if _apply(rec, item, now, report):
             report.updated += 1
         else:
             report.unchanged += 1
@@ -203,8 +239,10 @@ def import_batch(
     return report
 
 
-def _resolve_companies(session: Session, items: list[_Clean]) -> None:
-    """Company ids by email domain, else by name; missing companies are inserted."""
+def _resolve_companies(session: Session, items: list[_Clean], memo: ImportMemo) -> set[int]:
+    """Company ids by email domain, else by name; missing companies are inserted.
+
+    Returns the ids of the companies inserted: nobody can work at those yet."""
     by_domain: dict[str, str | None] = {}
     by_name: dict[str, str] = {}
     for item in items:
@@ -229,17 +267,20 @@ def _resolve_companies(session: Session, items: list[_Clean]) -> None:
                 session.execute(
                     update(_COMPANIES).where(_COMPANIES.c.id == cid).values(name=wanted)
                 )
-    named: dict[str, int] = {}
-    if by_name:
+                memo.company_by_name.pop(wanted.lower(), None)
+    named = _remembered(session, memo, by_name)
+    unknown = [key for key in by_name if key not in named]
+    if unknown:
         lower = func.lower(_COMPANIES.c.name)
         for cid, lname in session.execute(  # the oldest of namesakes, as CustomerMatcher
             select(func.min(_COMPANIES.c.id), lower)
-            .where(among(session, lower, by_name))
+            .where(among(session, lower, unknown))
             .group_by(lower)
         ):
             named[lname] = cid
     new = [(d, n or company_name_from_domain(d)) for d, n in by_domain.items() if d not in known]
     new_named = [n for key, n in by_name.items() if key not in named]
+    made_ids: list[int] = []
     if new or new_named:
         ids = insert_rows(
             session,
@@ -251,18 +292,40 @@ def _resolve_companies(session: Session, items: list[_Clean]) -> None:
             known[d] = cid
         for n, cid in zip(new_named, ids[len(new) :], strict=True):
             named[n.lower()] = cid
+        made_ids = ids
+    memo.company_by_name.update((key, named[key]) for key in by_name if key in named)
+    for (_, name), cid in zip(new, made_ids, strict=False):  # older than this batch's named
+        if memo.company_by_name.get(key := name.lower(), 0) > cid:
+            memo.company_by_name[key] = cid
     for item in items:
         domain = item.domain
         if domain:
             item.company_id = known[domain]
         elif item.company:
             item.company_id = named[item.company.lower()]
+    return set(made_ids)
+
+
+def _remembered(session: Session, memo: ImportMemo, by_name: dict[str, str]) -> dict[str, int]:
+    """The names an earlier batch resolved, whose companies are still there."""
+    remembered = {key: memo.company_by_name[key] for key in by_name if key in memo.company_by_name}
+    if not remembered:
+        return {}
+    alive = set(
+        session.scalars(
+            select(_COMPANIES.c.id).where(_COMPANIES.c.id.in_(set(remembered.values())))
+        )
+    )
+    for key in [k for k, cid in remembered.items() if cid not in alive]:
+        del remembered[key]
+        del memo.company_by_name[key]
+    return remembered
 
 
 class _Batch:
     """The batch's view of existing contacts, loaded with a few IN queries."""
 
-    def __init__(self, session: Session, items: list[_Clean]) -> None:
+    def __init__(self, session: Session, items: list[_Clean], made: set[int]) -> None:
         self.session = session
         self.by_email: dict[str, _Rec] = {}
         self.by_name: dict[tuple[str, int], _Rec] = {}
@@ -274,7 +337,11 @@ class _Batch:
             query = select(_EMAILS.c.email, _EMAILS.c.contact_id)
             for email, cid in session.execute(query.where(among(session, _EMAILS.c.email, emails))):
                 owner[email] = cid
-        pairs = {(i.company_id, key) for i in items if i.company_id is not None and (key := i.key)}
+        pairs = {
+            (cid, key)
+            for i in items
+            if (cid := i.company_id) is not None and cid not in made and (key := i.key)
+        }
         # Company first: SQLite searches the index of the pair's first column, and a
         # company holds a handful of people where a common name recurs across thousands.
         # Merged contacts are skipped here, not in SQL, so no planner can prefer the index
@@ -357,14 +424,10 @@ class _Batch:
         key = item.key
         if key and item.company_id is not None and (key, item.company_id) in self.by_name:
             return self.by_name[(key, item.company_id)], False
-        values: dict[str, Any] = {k: None for k in _FILLABLE} | {
-            "name_key": key,
-            "company_id": item.company_id,
-            "marketing_consent": False,
-            "consent_at": None,
-            "consent_source": None,
-            "custom": {},
-        }
+        values: dict[str, Any] = _NEW_VALUES.copy()
+        values["name_key"] = key
+        values["company_id"] = item.company_id
+        values["custom"] = {}
         rec = _Rec(None, values, [], [], set())
         self.new.append(rec)
         for email in item.emails:
@@ -375,6 +438,27 @@ class _Batch:
 
     def write(self, now: datetime) -> None:
         _write(self.session, self.new, list(self.loaded.values()), now)
+
+
+def _fill_new(rec: _Rec, item: _Clean) -> None:
+    """`_apply` for a record this row has just made: every value is taken, none conflicts."""
+    values = rec.values
+    for key, new in item.values.items():
+        if new is not None:
+            values[key] = new
+            rec.dirty.add(key)
+    rec.emails.extend(item.emails)
+    rec.new_emails.extend(item.emails)
+    rec.phones.extend(item.phones)
+    rec.new_phones.extend(item.phones)
+    rec.tags.update(item.tags)
+    rec.new_tags.extend(item.tags)
+    if item.consent_at is not None:
+        values.update(marketing_consent=True, consent_at=item.consent_at, consent_source="import")
+        rec.dirty.update(("marketing_consent", "consent_at", "consent_source"))
+    if item.custom:
+        values["custom"] = dict(item.custom)
+        rec.dirty.add("custom")
 
 
 def _apply(rec: _Rec, item: _Clean, now: datetime, report: ImportReport) -> bool:
