@@ -77,7 +77,15 @@ def _header_key(value: str) -> str:
 
 
 def _split(cell: str) -> tuple[str, ...]:
+    if "," not in cell and ";" not in cell:
+        return (cell.strip(),) if cell.strip() else ()
     return tuple(p.strip() for p in cell.replace(",", ";").split(";") if p.strip())
+
+
+def _split_on(cell: str, sep: str) -> tuple[str, ...]:
+    if sep not in cell:
+        return (cell,) if cell else ()  # cells arrive stripped
+    return tuple(p.strip() for p in cell.split(sep) if p.strip())
 
 
 def csv_rows(text: str) -> ContactFile:
@@ -136,10 +144,10 @@ def _csv_row(line: int, values: dict[str, str], extra: dict[str, str]) -> Contac
         line=line,
         name=name or None,
         emails=_split(email) if email else (),
-        phones=tuple(p.strip() for p in phone.split(";") if p.strip()) if phone else (),
+        phones=_split_on(phone, ";"),
         title=values.get("title") or None,
         company=values.get("company") or None,
-        tags=tuple(t.strip() for t in tags.split(";")) if tags else (),
+        tags=_split_on(tags, ";"),
         marketing_consent=values.get("marketing_consent") or None,
         website=values.get("website") or None,
         address=values.get("address") or None,
