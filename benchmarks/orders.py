@@ -1,6 +1,7 @@
 """Orders benchmark: importing 100,000 invoices, and aging over 1,000,000 invoices.
 
-Run: `.venv/bin/python benchmarks/orders.py [--import-rows N] [--aging-rows N] [--skip-pg]`.
+Run: `.venv/bin/python benchmarks/orders.py [--import-rows N] [--aging-rows N] [--skip-pg]
+[--skip-import] [--skip-aging]`.
 
 Each figure is printed beside a bare baseline measured in the same run:
 - import: our `crm import invoices` path (parse, match customer, upsert, log history)
@@ -289,6 +290,7 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=10_000)
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-aging", action="store_true", help="only the import figures")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
@@ -299,6 +301,8 @@ def main() -> None:
             migrate.upgrade(db)
             db.dispose()
             bench_import(url, args.import_rows, work, "SQLite")
+        if args.skip_aging:
+            return
 
         db = Database(f"sqlite:///{work}/aging.db")
         migrate.upgrade(db)
