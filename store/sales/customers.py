@@ -31,19 +31,25 @@ class CustomerMatcher:
         self.session = session
         self.now = now
         self._cache: dict[tuple[str, str], Customer] = {}
+        self._raw: dict[tuple[str | None, str | None], Customer] = {}  # as written in the file
         self.companies_created = 0
         self.contacts_created = 0
 
     def forget(self) -> None:
         """Drop the cache (after a rolled-back row, whose created rows are gone)."""
         self._cache.clear()
+        self._raw.clear()
 
     def match(self, name: str | None, email: str | None) -> Customer:
+        raw = (name, email)
+        if raw in self._raw:
+            return self._raw[raw]
         name, address = _clean(name, email)
         key = (name.casefold(), address)
         if key not in self._cache:
             self._cache[key] = self._resolve(name, address)
-        return self._cache[key]
+        self._raw[raw] = found = self._cache[key]
+        return found
 
     def prime(self, customers: Iterable[tuple[str | None, str | None]]) -> None:
         """Resolve many (name, email) pairs at once, with the result `match` would give
