@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from store.contact_fields import ContactError, clean_email, clean_phone, clean_tags, clean_text
 from store.db import Database
-from store.imports.bulk import among, among_pairs, insert_rows
+from store.imports.bulk import among, among_pairs, insert_rows, large_cache
 from store.imports.report import ImportReport
 from store.models import Base, contact_tags
 from store.normalize import company_domain_for, company_name_from_domain, name_key
@@ -175,7 +175,7 @@ def import_contacts(
     memo = ImportMemo()
     it: Iterator[ContactRow] = iter(rows)
     while batch := list(islice(it, batch_size)):
-        with _gc_paused(), db.write() as session:
+        with _gc_paused(), db.write() as session, large_cache(session):
             found = import_batch(session, batch, now=now, default_region=default_region, memo=memo)
             report.absorb(found)
         if progress is not None:
