@@ -104,8 +104,11 @@ def normalize_email(value: str) -> str:
     practice, and a CRM must not hold Jane.Doe@ and jane.doe@ as two people.
     """
     value = value.strip().strip("<>").strip()
-    if value.lower().startswith("mailto:"):
-        value = value[7:]
+    lowered = value.lower()
+    if lowered.startswith("mailto:"):
+        value, lowered = value[7:], lowered[7:]
+    if value.isascii():  # NFC leaves ASCII as it is
+        return lowered
     return unicodedata.normalize("NFC", value).lower()
 
 

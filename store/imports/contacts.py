@@ -448,8 +448,7 @@ def _fill_new(rec: _Rec, item: _Clean) -> None:
     values = rec.values
     for key, new in item.values.items():
         if new is not None:
-            values[key] = new
-            rec.dirty.add(key)
+            values[key] = new  # `dirty` only matters for stored records
     rec.emails.extend(item.emails)
     rec.new_emails.extend(item.emails)
     rec.phones.extend(item.phones)
@@ -458,10 +457,8 @@ def _fill_new(rec: _Rec, item: _Clean) -> None:
     rec.new_tags.extend(item.tags)
     if item.consent_at is not None:
         values.update(marketing_consent=True, consent_at=item.consent_at, consent_source="import")
-        rec.dirty.update(("marketing_consent", "consent_at", "consent_source"))
     if item.custom:
         values["custom"] = dict(item.custom)
-        rec.dirty.add("custom")
 
 
 def _apply(rec: _Rec, item: _Clean, now: datetime, report: ImportReport) -> bool:
