@@ -51,7 +51,7 @@ def large_cache(session: Session) -> Iterator[None]:
     try:
         yield
     finally:
-        session.execute(text(f"PRAGMA cache_size={int(before or -2000)}"))
+        session.execute(text(f"PRAGMA cache_size={-2000 if before is None else int(before)}"))
 
 
 def allocate_ids(session: Session, table: Table, count: int) -> list[int]:
