@@ -1,7 +1,8 @@
 """Orders benchmark: importing 100,000 invoices, and aging over 1,000,000 invoices.
 
-Run: `.venv/bin/python benchmarks/orders.py [--import-rows N] [--aging-rows N] [--skip-pg]`;
-exits 1 when the aging misses its target on PostgreSQL.
+Run: `.venv/bin/python benchmarks/orders.py [--import-rows N] [--aging-rows N] [--skip-pg]
+[--skip-import] [--skip-aging] [--receivable SHARE] [--rounds N]`; exits 1 when the aging
+misses its target on PostgreSQL.
 
 Each figure is printed beside a bare baseline measured in the same run:
 - import: our `crm import invoices` path (parse, match customer, upsert, log history)
@@ -434,6 +435,7 @@ def main() -> None:
     parser.add_argument(
         "--receivable", type=float, default=0.25, help="share of invoices still to be paid"
     )
+    parser.add_argument("--skip-aging", action="store_true", help="only the import figures")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
@@ -444,6 +446,8 @@ def main() -> None:
             migrate.upgrade(db)
             db.dispose()
             bench_import(url, args.import_rows, work, "SQLite")
+        if args.skip_aging:
+            return
 
         db = Database(f"sqlite:///{work}/aging.db")
         migrate.upgrade(db)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Addresses at these domains belong to people, not companies: a company is never made from them.
 FREE_MAIL_DOMAINS = frozenset(
@@ -103,8 +104,11 @@ def normalize_email(value: str) -> str:
     practice, and a CRM must not hold Jane.Doe@ and jane.doe@ as two people.
     """
     value = value.strip().strip("<>").strip()
-    if value.lower().startswith("mailto:"):
-        value = value[7:]
+    lowered = value.lower()
+    if lowered.startswith("mailto:"):
+        value, lowered = value[7:], lowered[7:]
+    if value.isascii():  # NFC leaves ASCII as it is
+        return lowered
     return unicodedata.normalize("NFC", value).lower()
 
 
@@ -135,8 +139,12 @@ def company_domain_for(email: str) -> str | None:
     return domain
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str | None) -> str | None:
-    """Accent- and case-free name with words sorted, so 'Doe, Jane' matches 'jane doe'."""
+    """Accent- and case-free name with words sorted, so 'Doe, Jane' matches 'jane doe'.
+
+    Cached (bounded): an import computes it for every row and names repeat a great deal.
+    """
     if not name:
         return None
     text = unicodedata.normalize("NFKD", name)

@@ -280,3 +280,56 @@ def test_cli_credit_limit_and_hold(capsys: pytest.CaptureFixture[str], tmp_path:
     assert result.out.strip().endswith("used EUR 1,000.00 — ON HOLD")
     result = run_crm(capsys, "credit", "set", "nobody.example", "1", "EUR")
     assert (result.code, result.err.strip()) == (1, "error: no company 'nobody.example'")
+
+
+def test_customers_of_one_chunk_are_matched_as_one_row_at_a_time_would(
+    db: Database, tmp_path: Path, now: datetime
+) -> None:
+    text = """number,order_number,customer,customer_email,issued_at,due_at,amount,currency
+INV-10,,Acme Inc,ap@acme.com,2026-11-01,2026-11-15,10.00,EUR
+INV-11,,ACME INC,,2026-11-01,2026-11-15,11.00,EUR
+INV-12,,Acme Billing,billing@acme.com,2026-11-01,2026-11-15,12.00,EUR
+INV-13,,Someone Else,ap@acme.com,2026-11-01,2026-11-15,13.00,EUR
+INV-14,,Jo Private,jo@gmail.com,2026-11-01,2026-11-15,14.00,EUR
+INV-10,,Acme Inc,ap@acme.com,2026-11-01,2026-11-15,15.00,EUR
+"""
+    report = import_sales_file(db, "invoices", write(tmp_path, "i.csv", text), now=now, tz=TZ)
+    assert (report.created, report.updated, report.rejected) == (5, 1, [])
+    with db.read() as s:
+        companies = {c.name: c for c in s.scalars(select(Company))}
+        assert sorted(companies) == ["Acme Inc", "Jo Private"]
+        acme = companies["Acme Inc"]
+        assert acme.domain == "acme.com" and companies["Jo Private"].domain is None
+        invoices = {i.number: i for i in s.scalars(select(Invoice))}
+        assert {n: i.company_id for n, i in invoices.items()} == {
+            "INV-10": acme.id,
+            "INV-11": acme.id,
+            "INV-12": acme.id,
+            "INV-13": acme.id,
+            "INV-14": companies["Jo Private"].id,
+        }
+        assert invoices["INV-10"].amount_minor == 1500
+        assert invoices["INV-10"].contact_id == invoices["INV-13"].contact_id
+        assert s.scalar(select(func.count()).select_from(Contact)) == 3
+        events = s.scalars(
+            select(Interaction.source_id)
+            .where(Interaction.source_id.like("invoice:INV-10:%"))
+            .order_by(Interaction.id)
+        ).all()
+        assert events[0] == "invoice:INV-10:created" and events[1].startswith(
+            "invoice:INV-10:amount:1500:"
+        )
+
+
+def test_a_refused_invoice_row_creates_no_customer(
+    db: Database, tmp_path: Path, now: datetime
+) -> None:
+    import_all(db, tmp_path, now)  # INV-1 has 250.00 paid
+    before = counts(db)
+    text = """number,order_number,customer,customer_email,issued_at,due_at,amount,currency
+INV-1,,Newco,ap@newco.example,2026-11-04,2026-11-18,100.00,EUR
+"""
+    report = import_sales_file(db, "invoices", write(tmp_path, "i.csv", text), now=now, tz=TZ)
+    assert [r.line for r in report.rejected] == [2]
+    assert "below the" in report.rejected[0].reason
+    assert counts(db) == before

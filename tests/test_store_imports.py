@@ -105,3 +105,53 @@ def test_a_card_without_end_is_reported_not_fatal() -> None:
     got = list(vcard_rows(text))
     assert got[0].emails == ("a@b.com",)
     assert (got[1].line, got[1].error) == (5, "card without END:VCARD")
+
+
+def test_a_company_named_in_an_earlier_batch_is_reused_unless_it_was_deleted(
+    db: Database, now: datetime
+) -> None:
+    people = [
+        ContactRow(2, "Mia Wong", ("mia@gmail.com",), company="Globex"),
+        ContactRow(3, "Ann Lee", ("ann@yahoo.com",), company="GLOBEX"),
+        ContactRow(4, "Bo Chan", ("bo@outlook.com",), company="Globex"),
+    ]
+    seen: list[int] = []
+
+    def after_batch(_done: int) -> None:
+        seen.append(_done)
+        if len(seen) == 2:  # someone deletes the company while the import runs
+            with db.write() as s:
+                company = s.scalars(select(Company)).one()  # Ann joined Mia's Globex
+                for person in s.scalars(select(Contact)):
+                    person.company_id = None
+                s.delete(company)
+
+    report = import_contacts(db, people, now=now, batch_size=1, progress=after_batch)
+    assert (report.created, report.rejected) == (3, [])
+    with db.read() as s:
+        by_email = {e: contact_by_email(s, e) for e in ("mia@gmail.com", "ann@yahoo.com")}
+        mia, ann = by_email["mia@gmail.com"], by_email["ann@yahoo.com"]
+        assert mia is not None and ann is not None and mia.company_id is None
+        bo = contact_by_email(s, "bo@outlook.com")
+        assert bo is not None and bo.company is not None and bo.company.name == "Globex"
+        assert s.scalar(select(func.count()).select_from(Company)) == 1
+
+
+def test_a_namesake_at_the_same_company_in_a_later_batch_is_the_same_person(
+    db: Database, now: datetime
+) -> None:
+    with db.write() as s:
+        gone = upsert_contact(s, email="jd@acme.com", name="Jane Doe", now=now).contact.id
+        kept = upsert_contact(s, email="jane@gmail.com", name="Jane Roe", now=now).contact.id
+        merge_contacts(s, kept, gone, now=now)
+    people = [
+        ContactRow(2, "Jane Doe", ("jane@acme.com",), title="CFO"),
+        ContactRow(3, "Doe, Jane", ("j.doe@acme.com",), ("+49 30 1234567",)),
+    ]
+    report = import_contacts(db, people, now=now, batch_size=1)
+    # The merged-away Jane Doe is not matched by name; the new one is, in the next batch.
+    assert (report.created, report.updated) == (1, 1)
+    with db.read() as s:
+        jane = contact_by_email(s, "j.doe@acme.com")
+        assert jane is not None and jane.id not in (gone, kept)
+        assert jane.title == "CFO" and jane.primary_phone == "+49301234567"

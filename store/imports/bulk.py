@@ -8,9 +8,10 @@ filled from the table definition, and the rows go to the driver's `executemany`.
 
 from __future__ import annotations
 
-import itertools
 import json
-from collections.abc import Callable, Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
@@ -20,9 +21,9 @@ from sqlalchemy import (
     Table,
     any_,
     bindparam,
-    column,
     func,
     insert,
+    literal_column,
     select,
     text,
     tuple_,
@@ -32,6 +33,25 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 _Processor = Callable[[Any], Any] | None
+IMPORT_CACHE_KIB = 65536
+
+
+@contextmanager
+def large_cache(session: Session) -> Iterator[None]:
+    """A 64 MB SQLite page cache for the block, then the connection's own again.
+
+    A batch inserts into several indexes at random places; with SQLite's default 2 MB
+    cache the pages it dirties spill and are written more than once. No-op elsewhere.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    before = session.execute(text("PRAGMA cache_size")).scalar()
+    session.execute(text(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}"))
+    try:
+        yield
+    finally:
+        session.execute(text(f"PRAGMA cache_size={-2000 if before is None else int(before)}"))
 
 
 def allocate_ids(session: Session, table: Table, count: int) -> list[int]:
@@ -84,26 +104,35 @@ def insert_rows(
         return ids
     cols: Sequence[Column[Any]] = list(table.columns)
     procs: list[_Processor] = [c.type._cached_bind_processor(dialect) for c in cols]
-    defaults = [_default(c) for c in cols]
     names = [c.name for c in cols]
-    # Columns whose processor does something are converted after a plain copy; a value
-    # object seen just before (the batch's `now`) reuses its converted form.
-    fetch = list(zip(names, defaults, strict=True))
+    defaults = dict(zip(names, (_default(c) for c in cols), strict=True))
+    pick = operator.itemgetter(*names) if len(names) > 1 else lambda d: (d[names[0]],)
+    # Columns whose processor does something are converted after a plain copy, each
+    # distinct value once: a batch repeats its `now`, its few consent dates, `{}`, enums.
     convert = [(i, p) for i, p in enumerate(procs) if p is not None]
-    last: dict[int, tuple[Any, Any]] = {}
-    values = []
+    memo: list[dict[tuple[type, Any], Any]] = [{} for _ in convert]
+    last: list[tuple[Any, Any]] = [(None, None)] * len(convert)
+    plan = list(enumerate(zip(convert, memo, strict=True)))
+    values: list[tuple[Any, ...]] = []
     for row in rows:
-        out = [row.get(n, d) for n, d in fetch]
-        for i, proc in convert:
+        full = pick(defaults | row)
+        if not convert:
+            values.append(full)
+            continue
+        out = list(full)
+        for j, ((i, proc), seen) in plan:
             value = out[i]
             if value is None:
                 continue
-            seen = last.get(i)
-            if seen is not None and seen[0] is value:
-                out[i] = seen[1]
-            else:
-                out[i] = converted = proc(value)
-                last[i] = (value, converted)
+            if value is last[j][0]:
+                out[i] = last[j][1]
+                continue
+            key = (type(value), value if value.__hash__ is not None else repr(value))
+            converted = seen.get(key, seen)
+            if converted is seen:
+                converted = seen[key] = proc(value)
+            out[i] = converted
+            last[j] = (value, converted)
         values.append(tuple(out))
     quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
     sql = (
@@ -114,21 +143,17 @@ def insert_rows(
     return ids
 
 
-_counter = itertools.count()
-
-
 def among(session: Session, col: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """`col IN values` as ONE bound parameter (a JSON array on SQLite, an array on
-    PostgreSQL). A plain IN of 1,000 values costs ~5x more to compile and bind."""
+    PostgreSQL). A plain IN of 1,000 values costs ~5x more to compile and bind; the
+    parameter is anonymous, so a statement built this way is compiled once per process
+    and then found in SQLAlchemy's statement cache."""
     items = list(values)
-    name = f"among_{next(_counter)}"
     if session.get_bind().dialect.name == "postgresql":
-        result: ColumnElement[bool] = col == any_(bindparam(name, items, type_=_array_of(col)))
+        result: ColumnElement[bool] = col == any_(bindparam(None, items, type_=_array_of(col)))
         return result
-    sub = text(f"SELECT value FROM json_each(:{name})").bindparams(
-        bindparam(name, json.dumps(items))
-    )
-    result = col.in_(sub.columns(column("value")))
+    rows = func.json_each(bindparam(None, json.dumps(items), type_=String())).table_valued("value")
+    result = col.in_(select(rows.c.value))
     assert isinstance(result, ColumnElement)
     return result
 
@@ -141,17 +166,18 @@ def _array_of(col: Any) -> postgresql.ARRAY[Any]:
 def among_pairs(
     session: Session, a: Any, b: Any, pairs: Iterable[tuple[Any, Any]]
 ) -> ColumnElement[bool]:
-    """`(a, b) IN pairs` with two bound parameters, as `among`."""
+    """`(a, b) IN pairs` with two bound parameters (one on SQLite), as `among`."""
     items = list(pairs)
-    first, second = [p[0] for p in items], [p[1] for p in items]
-    n = next(_counter)
     if session.get_bind().dialect.name == "postgresql":
+        first, second = [p[0] for p in items], [p[1] for p in items]
         sub = select(
-            func.unnest(bindparam(f"pa_{n}", first, type_=_array_of(a))),
-            func.unnest(bindparam(f"pb_{n}", second, type_=_array_of(b))),
+            func.unnest(bindparam(None, first, type_=_array_of(a))),
+            func.unnest(bindparam(None, second, type_=_array_of(b))),
         )
         return tuple_(a, b).in_(sub)
-    text_sub = text(
-        f"SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:p_{n})"
-    ).bindparams(bindparam(f"p_{n}", json.dumps(items)))
-    return tuple_(a, b).in_(text_sub.columns(column("a"), column("b")))
+    rows = func.json_each(bindparam(None, json.dumps(items), type_=String())).table_valued("value")
+    pair = select(
+        func.json_extract(rows.c.value, literal_column("'$[0]'")),
+        func.json_extract(rows.c.value, literal_column("'$[1]'")),
+    )
+    return tuple_(a, b).in_(pair)

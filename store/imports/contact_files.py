@@ -77,7 +77,15 @@ def _header_key(value: str) -> str:
 
 
 def _split(cell: str) -> tuple[str, ...]:
+    if "," not in cell and ";" not in cell:
+        return (cell.strip(),) if cell.strip() else ()
     return tuple(p.strip() for p in cell.replace(",", ";").split(";") if p.strip())
+
+
+def _split_on(cell: str, sep: str) -> tuple[str, ...]:
+    if sep not in cell:
+        return (cell,) if cell else ()  # cells arrive stripped
+    return tuple(p.strip() for p in cell.split(sep) if p.strip())
 
 
 def csv_rows(text: str) -> ContactFile:
@@ -102,37 +110,49 @@ def csv_rows(text: str) -> ContactFile:
 
 
 def _csv_iter(reader: Any, header: Sequence[str], keys: Sequence[str]) -> Iterator[ContactRow]:
+    # Which cell feeds which field is settled once from the header, not per cell.
+    known = {*KNOWN, *OPTIONAL, "first_name", "last_name"}
+    wanted = [(i, key) for i, key in enumerate(keys) if key in known]
+    extras = [(i, head.strip()) for i, (head, key) in enumerate(zip(header, keys, strict=True))]
+    extras = [(i, head) for i, head in extras if keys[i] not in known]
+    width = len(keys)
     last = 1
     for cells in reader:
         line, last = last + 1, reader.line_num
-        if not any(c.strip() for c in cells):
+        if len(cells) != width:
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                yield ContactRow(line, error=f"{len(cells)} fields where the header has {width}")
+                continue
+            cells = [*cells[:width], *[""] * (width - len(cells))]
+        elif not any(cells) or not "".join(cells).strip():
             continue
-        if len(cells) > len(keys) and any(c.strip() for c in cells[len(keys) :]):
-            yield ContactRow(line, error=f"{len(cells)} fields where the header has {len(keys)}")
-            continue
-        values: dict[str, str] = {}
-        extra: dict[str, str] = {}
-        for head, key, cell in zip(header, keys, cells, strict=False):
-            if key in (*KNOWN, *OPTIONAL, "first_name", "last_name"):
-                values[key] = cell.strip()
-            elif cell.strip():
-                extra[head.strip()] = cell.strip()
-        name = values.get("name") or " ".join(
-            filter(None, [values.get("first_name"), values.get("last_name")])
-        )
-        yield ContactRow(
-            line=line,
-            name=name or None,
-            emails=_split(values.get("email", "")),
-            phones=tuple(p.strip() for p in values.get("phone", "").split(";") if p.strip()),
-            title=values.get("title") or None,
-            company=values.get("company") or None,
-            tags=tuple(t.strip() for t in values.get("tags", "").split(";")),
-            marketing_consent=values.get("marketing_consent") or None,
-            website=values.get("website") or None,
-            address=values.get("address") or None,
-            custom=extra,
-        )
+        values = {key: cells[i].strip() for i, key in wanted}
+        extra = {head: cell for i, head in extras if (cell := cells[i].strip())}
+        yield _csv_row(line, values, extra)
+
+
+def _csv_row(line: int, values: dict[str, str], extra: dict[str, str]) -> ContactRow:
+    name = values.get("name") or " ".join(
+        filter(None, [values.get("first_name"), values.get("last_name")])
+    )
+    email = values.get("email", "")
+    phone = values.get("phone", "")
+    tags = values.get("tags", "")
+    return ContactRow(
+        line=line,
+        name=name or None,
+        emails=_split(email) if email else (),
+        phones=_split_on(phone, ";"),
+        title=values.get("title") or None,
+        company=values.get("company") or None,
+        tags=_split_on(tags, ";"),
+        marketing_consent=values.get("marketing_consent") or None,
+        website=values.get("website") or None,
+        address=values.get("address") or None,
+        custom=extra,
+    )
 
 
 def vcard_rows(text: str) -> Iterator[ContactRow]:

@@ -18,31 +18,39 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from store.contact_fields import ContactError, clean_email, clean_phone, clean_tags, clean_text
 from store.db import Database
-from store.imports.bulk import among, among_pairs, insert_rows
+from store.imports.bulk import among, among_pairs, insert_rows, large_cache
+from store.imports.contact_companies import ImportMemo, resolve_companies
 from store.imports.report import ImportReport
-from store.models import Base, Company, Contact, ContactEmail, ContactPhone, Tag, contact_tags
-from store.normalize import company_domain_for, company_name_from_domain, name_key
+from store.models import Base, contact_tags
+from store.normalize import company_domain_for, name_key
 from store.search_index import reindex_contact_names
 
 BATCH_SIZE = 1000
 _CONTACTS = Base.metadata.tables["contacts"]
-_COMPANIES = Base.metadata.tables["companies"]
 _TAGS = Base.metadata.tables["tags"]
 _EMAILS = Base.metadata.tables["contact_emails"]
 _PHONES = Base.metadata.tables["contact_phones"]
 _FILLABLE = ("name", "title", "website", "address")
+_NEW_VALUES: dict[str, Any] = dict.fromkeys(_FILLABLE) | {
+    "marketing_consent": False,
+    "consent_at": None,
+    "consent_source": None,
+}
 _YES = {"yes", "y", "true", "1", "x", "opt-in", "opted in"}
 _NO = {"no", "n", "false", "0", "", "opt-out"}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ContactRow:
-    """One contact as read from a file, before any cleaning. `line` is its file line."""
+    """One contact as read from a file, before any cleaning. `line` is its file line.
+
+    Read-only by convention; not a frozen dataclass because a frozen one costs three
+    times as much to build, and a reader builds one for every line of the file."""
 
     line: int
     name: str | None = None
@@ -96,19 +104,30 @@ def parse_consent(value: str | None, now: datetime) -> datetime | None:
     if text in _YES:
         return now
     try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        parsed = datetime.fromisoformat(text.replace("z", "+00:00"))
+        return _consent_date(text)
     except ValueError:
         raise ContactError(f"invalid marketing_consent {value!r} (yes, no or a date)") from None
+
+
+@lru_cache(maxsize=4096)
+def _consent_date(text: str) -> datetime:
+    """Cached: a file repeats the same few dates, and one object per date lets the bulk
+    insert convert each of them once."""
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+    parsed = datetime.fromisoformat(text.replace("z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _clean(row: ContactRow, now: datetime, region: str) -> _Clean:
     if row.error:
         raise ContactError(row.error)
-    emails = list(dict.fromkeys(clean_email(e) for e in row.emails if e.strip()))
-    phones = list(dict.fromkeys(clean_phone(p, region) for p in row.phones if p.strip()))
+    emails = [clean_email(e) for e in row.emails if e.strip()]
+    if len(emails) > 1:
+        emails = list(dict.fromkeys(emails))
+    phones = [clean_phone(p, region) for p in row.phones if p.strip()]
+    if len(phones) > 1:
+        phones = list(dict.fromkeys(phones))
     name = clean_text(row.name)
     if not emails and not name:
         raise ContactError("a contact needs a name or an email")
@@ -118,15 +137,15 @@ def _clean(row: ContactRow, now: datetime, region: str) -> _Clean:
         "website": clean_text(row.website, 500),
         "address": (row.address or "").strip() or None,
     }
-    custom = {k: v.strip() for k, v in row.custom.items() if v and v.strip()}
+    custom = {k: v.strip() for k, v in row.custom.items() if v and v.strip()} if row.custom else {}
     return _Clean(
         row.line,
         values,
         emails,
         phones,
-        clean_tags(row.tags),
+        clean_tags(row.tags) if row.tags else [],
         clean_text(row.company),
-        parse_consent(row.marketing_consent, now),
+        parse_consent(row.marketing_consent, now) if row.marketing_consent else None,
         custom,
         name_key(name),
         next(filter(None, map(_work_domain, emails)), None),
@@ -154,10 +173,12 @@ def import_contacts(
 ) -> ImportReport:
     """Import rows in batches, one transaction each; returns the combined report."""
     report = ImportReport()
+    memo = ImportMemo()
     it: Iterator[ContactRow] = iter(rows)
     while batch := list(islice(it, batch_size)):
-        with _gc_paused(), db.write() as session:
-            report.absorb(import_batch(session, batch, now=now, default_region=default_region))
+        with _gc_paused(), db.write() as session, large_cache(session):
+            found = import_batch(session, batch, now=now, default_region=default_region, memo=memo)
+            report.absorb(found)
         if progress is not None:
             progress(len(batch))
     return report
@@ -177,7 +198,12 @@ def _gc_paused() -> Iterator[None]:
 
 
 def import_batch(
-    session: Session, rows: Sequence[ContactRow], *, now: datetime, default_region: str = "US"
+    session: Session,
+    rows: Sequence[ContactRow],
+    *,
+    now: datetime,
+    default_region: str = "US",
+    memo: ImportMemo | None = None,
 ) -> ImportReport:
     """Apply one batch inside the caller's transaction."""
     report = ImportReport()
@@ -189,14 +215,15 @@ def import_batch(
             report.reject(row.line, str(exc))
     if not cleaned:
         return report
-    _resolve_companies(session, cleaned)
-    batch = _Batch(session, cleaned)
+    made = resolve_companies(session, cleaned, memo or ImportMemo())
+    batch = _Batch(session, cleaned, made)
     for item in cleaned:
         rec, created = batch.find_or_new(item)
-        changed = _apply(rec, item, now, report)
         if created:
+            _fill_new(rec, item)
             report.created += 1
-        elif changed:
+            continue
+        if _apply(rec, item, now, report):
             report.updated += 1
         else:
             report.unchanged += 1
@@ -205,63 +232,10 @@ def import_batch(
     return report
 
 
-def _resolve_companies(session: Session, items: list[_Clean]) -> None:
-    """Company ids by email domain, else by name; missing companies are inserted."""
-    by_domain: dict[str, str | None] = {}
-    by_name: dict[str, str] = {}
-    for item in items:
-        domain = item.domain
-        if domain:
-            if by_domain.get(domain) is None:
-                by_domain[domain] = item.company
-        elif item.company:
-            by_name.setdefault(item.company.lower(), item.company)
-    known: dict[str, int] = {}
-    if by_domain:
-        for cid, cname, cdomain in session.execute(
-            select(Company.id, Company.name, Company.domain).where(
-                among(session, Company.domain, by_domain)
-            )
-        ):
-            if cdomain is None:
-                continue
-            known[cdomain] = cid
-            wanted = by_domain[cdomain]
-            if wanted and cname == company_name_from_domain(cdomain) and cname != wanted:
-                session.execute(update(Company).where(Company.id == cid).values(name=wanted))
-    named: dict[str, int] = {}
-    if by_name:
-        for cid, lname in session.execute(
-            select(Company.id, func.lower(Company.name))
-            .where(among(session, func.lower(Company.name), by_name))
-            .order_by(Company.id.desc())
-        ):
-            named[lname] = cid
-    new = [(d, n or company_name_from_domain(d)) for d, n in by_domain.items() if d not in known]
-    new_named = [n for key, n in by_name.items() if key not in named]
-    if new or new_named:
-        ids = insert_rows(
-            session,
-            _COMPANIES,
-            [{"domain": d, "name": n} for d, n in new]
-            + [{"domain": None, "name": n} for n in new_named],
-        )
-        for (d, _), cid in zip(new, ids, strict=False):
-            known[d] = cid
-        for n, cid in zip(new_named, ids[len(new) :], strict=True):
-            named[n.lower()] = cid
-    for item in items:
-        domain = item.domain
-        if domain:
-            item.company_id = known[domain]
-        elif item.company:
-            item.company_id = named[item.company.lower()]
-
-
 class _Batch:
     """The batch's view of existing contacts, loaded with a few IN queries."""
 
-    def __init__(self, session: Session, items: list[_Clean]) -> None:
+    def __init__(self, session: Session, items: list[_Clean], made: set[int]) -> None:
         self.session = session
         self.by_email: dict[str, _Rec] = {}
         self.by_name: dict[tuple[str, int], _Rec] = {}
@@ -270,21 +244,29 @@ class _Batch:
         emails = [e for item in items for e in item.emails]
         owner: dict[str, int] = {}
         if emails:
-            query = select(ContactEmail.email, ContactEmail.contact_id)
-            for email, cid in session.execute(
-                query.where(among(session, ContactEmail.email, emails))
-            ):
+            query = select(_EMAILS.c.email, _EMAILS.c.contact_id)
+            for email, cid in session.execute(query.where(among(session, _EMAILS.c.email, emails))):
                 owner[email] = cid
-        pairs = {(key, i.company_id) for i in items if i.company_id is not None and (key := i.key)}
+        pairs = {
+            (cid, key)
+            for i in items
+            if (cid := i.company_id) is not None and cid not in made and (key := i.key)
+        }
+        # Company first: SQLite searches the index of the pair's first column, and a
+        # company holds a handful of people where a common name recurs across thousands.
+        # Merged contacts are skipped here, not in SQL, so no planner can prefer the index
+        # on merged_into_id (NULL for nearly every row) and scan the whole table.
+        c = _CONTACTS.c
         name_hits = (
-            session.execute(
-                select(Contact.id, Contact.name_key, Contact.company_id)
-                .where(
-                    among_pairs(session, Contact.name_key, Contact.company_id, sorted(pairs)),
-                    Contact.merged_into_id.is_(None),
+            [
+                (cid, key, company_id)
+                for cid, key, company_id, merged in session.execute(
+                    select(c.id, c.name_key, c.company_id, c.merged_into_id)
+                    .where(among_pairs(session, c.company_id, c.name_key, sorted(pairs)))
+                    .order_by(c.id.desc())
                 )
-                .order_by(Contact.id.desc())
-            ).all()
+                if merged is None
+            ]
             if pairs
             else []
         )
@@ -309,34 +291,34 @@ class _Batch:
         if not ids:
             return
         cols = (
-            Contact.id,
-            Contact.name,
-            Contact.title,
-            Contact.website,
-            Contact.address,
-            Contact.company_id,
-            Contact.marketing_consent,
-            Contact.custom,
-            Contact.merged_into_id,
+            _CONTACTS.c.id,
+            _CONTACTS.c.name,
+            _CONTACTS.c.title,
+            _CONTACTS.c.website,
+            _CONTACTS.c.address,
+            _CONTACTS.c.company_id,
+            _CONTACTS.c.marketing_consent,
+            _CONTACTS.c.custom,
+            _CONTACTS.c.merged_into_id,
         )
-        for row in self.session.execute(select(*cols).where(Contact.id.in_(ids))).mappings():
+        for row in self.session.execute(select(*cols).where(_CONTACTS.c.id.in_(ids))).mappings():
             values: dict[str, Any] = dict(row)
             self.loaded[row["id"]] = _Rec(row["id"], values, [], [], set())
         for cid, email in self.session.execute(
-            select(ContactEmail.contact_id, ContactEmail.email)
-            .where(ContactEmail.contact_id.in_(ids))
-            .order_by(ContactEmail.id)
+            select(_EMAILS.c.contact_id, _EMAILS.c.email)
+            .where(_EMAILS.c.contact_id.in_(ids))
+            .order_by(_EMAILS.c.id)
         ):
             self.loaded[cid].emails.append(email)
         for cid, number in self.session.execute(
-            select(ContactPhone.contact_id, ContactPhone.number)
-            .where(ContactPhone.contact_id.in_(ids))
-            .order_by(ContactPhone.id)
+            select(_PHONES.c.contact_id, _PHONES.c.number)
+            .where(_PHONES.c.contact_id.in_(ids))
+            .order_by(_PHONES.c.id)
         ):
             self.loaded[cid].phones.append(number)
         for cid, tag in self.session.execute(
-            select(contact_tags.c.contact_id, Tag.name)
-            .join(Tag, Tag.id == contact_tags.c.tag_id)
+            select(contact_tags.c.contact_id, _TAGS.c.name)
+            .join(_TAGS, _TAGS.c.id == contact_tags.c.tag_id)
             .where(contact_tags.c.contact_id.in_(ids))
         ):
             self.loaded[cid].tags.add(tag)
@@ -352,14 +334,10 @@ class _Batch:
         key = item.key
         if key and item.company_id is not None and (key, item.company_id) in self.by_name:
             return self.by_name[(key, item.company_id)], False
-        values: dict[str, Any] = {k: None for k in _FILLABLE} | {
-            "name_key": key,
-            "company_id": item.company_id,
-            "marketing_consent": False,
-            "consent_at": None,
-            "consent_source": None,
-            "custom": {},
-        }
+        values: dict[str, Any] = _NEW_VALUES.copy()
+        values["name_key"] = key
+        values["company_id"] = item.company_id
+        values["custom"] = {}
         rec = _Rec(None, values, [], [], set())
         self.new.append(rec)
         for email in item.emails:
@@ -370,6 +348,24 @@ class _Batch:
 
     def write(self, now: datetime) -> None:
         _write(self.session, self.new, list(self.loaded.values()), now)
+
+
+def _fill_new(rec: _Rec, item: _Clean) -> None:
+    """`_apply` for a record this row has just made: every value is taken, none conflicts."""
+    values = rec.values
+    for key, new in item.values.items():
+        if new is not None:
+            values[key] = new  # `dirty` only matters for stored records
+    rec.emails.extend(item.emails)
+    rec.new_emails.extend(item.emails)
+    rec.phones.extend(item.phones)
+    rec.new_phones.extend(item.phones)
+    rec.tags.update(item.tags)
+    rec.new_tags.extend(item.tags)
+    if item.consent_at is not None:
+        values.update(marketing_consent=True, consent_at=item.consent_at, consent_source="import")
+    if item.custom:
+        values["custom"] = dict(item.custom)
 
 
 def _apply(rec: _Rec, item: _Clean, now: datetime, report: ImportReport) -> bool:
@@ -427,7 +423,8 @@ def _write(session: Session, new: list[_Rec], loaded: list[_Rec], now: datetime)
     if new:
         rows = []
         for rec in new:
-            values = rec.values | {"created_at": now, "updated_at": now}
+            values = rec.values  # the record is done with once written
+            values["created_at"] = values["updated_at"] = now
             if "name" in rec.dirty and values["name_key"] is None:
                 values["name_key"] = name_key(values["name"])
             rows.append(values)
@@ -442,7 +439,7 @@ def _write(session: Session, new: list[_Rec], loaded: list[_Rec], now: datetime)
                 values["name_key"] = name_key(values["name"])
             updates.append({"id": rec.id, "updated_at": now, **values})
     for values in updates:  # few per batch; each may set different columns
-        session.execute(update(Contact).where(Contact.id == values["id"]).values(**values))
+        session.execute(update(_CONTACTS).where(_CONTACTS.c.id == values["id"]).values(**values))
     recs = new + loaded
     emails = [
         {
@@ -465,7 +462,9 @@ def _write_tags(session: Session, recs: list[_Rec]) -> None:
         return
     ids = {
         n: i
-        for n, i in session.execute(select(Tag.name, Tag.id).where(among(session, Tag.name, names)))
+        for n, i in session.execute(
+            select(_TAGS.c.name, _TAGS.c.id).where(among(session, _TAGS.c.name, names))
+        )
     }
     missing = sorted(names - set(ids))
     if missing:

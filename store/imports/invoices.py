@@ -59,6 +59,23 @@ def _apply(batch: Batch, record: InvoiceData) -> Applied:
 def _prefetch(batch: Batch, records: Sequence[InvoiceData]) -> None:
     batch.prefetch_invoices(r.number for r in records)
     batch.prefetch_orders(r.order_number for r in records if r.order_number)
+    batch.matcher.prime(
+        (r.customer, r.customer_email)
+        for r in records
+        if (r.customer or r.customer_email) and not _refused(batch, r)
+    )
+
+
+def _refused(batch: Batch, record: InvoiceData) -> bool:
+    """The checks `upsert_invoice` makes before it looks for the customer: a refused
+    row must not create one."""
+    invoice = batch.invoices.get(record.number)
+    if invoice is None:
+        return False
+    return bool(
+        (record.currency != invoice.currency and invoice.paid_minor)
+        or record.amount_minor < invoice.paid_minor
+    )
 
 
 INVOICES = Kind(

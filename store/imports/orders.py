@@ -72,6 +72,7 @@ def _apply(batch: Batch, record: OrderData) -> Applied:
 
 def _prefetch(batch: Batch, records: Sequence[OrderData]) -> None:
     batch.prefetch_orders(r.number for r in records)
+    batch.matcher.prime((r.customer, r.customer_email) for r in records)
 
 
 ORDERS = Kind(

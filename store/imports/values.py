@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -88,11 +89,17 @@ def when(value: object, spec: MapSpec, tz: ZoneInfo, column: str) -> datetime | 
 def _iso(cell: str, zone: ZoneInfo, column: str, spec: MapSpec) -> datetime:
     try:
         if len(cell) == 10:
-            return day_start(date.fromisoformat(cell), zone)
+            return _day(cell, zone)
         return _aware(datetime.fromisoformat(cell.replace("Z", "+00:00")), zone)
     except ValueError:
         expected = " or ".join(spec.date_formats) if spec.date_formats else "ISO-8601"
         raise RowError(f"{column} {cell!r} is not a date ({expected})") from None
+
+
+@lru_cache(maxsize=4096)
+def _day(cell: str, zone: ZoneInfo) -> datetime:
+    """Cached: an export repeats the same dates on thousands of rows."""
+    return day_start(date.fromisoformat(cell), zone)
 
 
 def _aware(value: datetime, zone: ZoneInfo) -> datetime:

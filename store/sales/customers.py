@@ -7,6 +7,7 @@ domain. Results are cached for the length of one import, since exports repeat cu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,20 +31,41 @@ class CustomerMatcher:
         self.session = session
         self.now = now
         self._cache: dict[tuple[str, str], Customer] = {}
+        self._raw: dict[tuple[str | None, str | None], Customer] = {}  # as written in the file
         self.companies_created = 0
         self.contacts_created = 0
 
     def forget(self) -> None:
         """Drop the cache (after a rolled-back row, whose created rows are gone)."""
         self._cache.clear()
+        self._raw.clear()
 
     def match(self, name: str | None, email: str | None) -> Customer:
-        name = (name or "").strip()
-        address = normalize_email(email) if email and "@" in email else ""
+        raw = (name, email)
+        if raw in self._raw:
+            return self._raw[raw]
+        name, address = _clean(name, email)
         key = (name.casefold(), address)
         if key not in self._cache:
             self._cache[key] = self._resolve(name, address)
-        return self._cache[key]
+        self._raw[raw] = found = self._cache[key]
+        return found
+
+    def prime(self, customers: Iterable[tuple[str | None, str | None]]) -> None:
+        """Resolve many (name, email) pairs at once, with the result `match` would give
+        for each in turn: three lookups and two flushes for a whole import chunk instead
+        of up to two lookups and two flushes per new customer."""
+        todo: dict[tuple[str, str], tuple[str, str]] = {}
+        for raw_name, raw_email in customers:
+            name, address = _clean(raw_name, raw_email)
+            key = (name.casefold(), address)
+            if key not in self._cache:
+                todo.setdefault(key, (name, address))
+        if not todo:
+            return
+        primer = _Primer(self, list(todo.values()))
+        for key, customer in zip(todo, primer.resolve(), strict=True):
+            self._cache[key] = customer
 
     def _resolve(self, name: str, address: str) -> Customer:
         contact = self._contact(address) if address else None
@@ -102,3 +124,100 @@ class CustomerMatcher:
         self.session.flush()
         self.contacts_created += 1
         return contact
+
+
+def _clean(name: str | None, email: str | None) -> tuple[str, str]:
+    return (name or "").strip(), normalize_email(email) if email and "@" in email else ""
+
+
+class _Primer:
+    """`CustomerMatcher._resolve` for many customers: the same rules, applied in order to
+    companies and contacts looked up in bulk and kept in memory, new ones included."""
+
+    def __init__(self, matcher: CustomerMatcher, wanted: list[tuple[str, str]]) -> None:
+        self.matcher = matcher
+        self.session = session = matcher.session
+        self.wanted = wanted
+        self.given: dict[int, Company] = {}
+        addresses = {a for _, a in wanted if a}
+        self.contacts: dict[str, Contact] = {}
+        if addresses:
+            query = select(ContactEmail.email, Contact).join(
+                Contact, Contact.id == ContactEmail.contact_id
+            )
+            for address, contact in session.execute(query.where(ContactEmail.email.in_(addresses))):
+                self.contacts[address] = contact
+        domains = {d for _, a in wanted if a and (d := company_domain_for(a))}
+        self.by_domain: dict[str, Company] = {}
+        if domains:
+            for company in session.scalars(select(Company).where(Company.domain.in_(domains))):
+                if company.domain is not None:
+                    self.by_domain[company.domain] = company
+        names = {n.lower() for n, _ in wanted if n}
+        self.by_name: dict[str, Company] = {}
+        if names:
+            found = session.scalars(
+                select(Company).where(func.lower(Company.name).in_(names)).order_by(Company.id)
+            )
+            for company in found:
+                self.by_name.setdefault(company.name.lower(), company)
+
+    def resolve(self) -> list[Customer]:
+        picks = [self._one(name, address) for name, address in self.wanted]
+        self.session.flush()  # one flush: new companies, then the contacts that use them
+        out = []
+        for company, contact in picks:
+            company_id = company if isinstance(company, int) else getattr(company, "id", None)
+            out.append(Customer(company_id, contact.id if contact is not None else None))
+        return out
+
+    def _one(self, name: str, address: str) -> tuple[Company | int | None, Contact | None]:
+        """(the company, or the id of the one the contact already has; the contact)."""
+        contact = self._contact(address) if address else None
+        if contact is not None and contact.company_id is not None:
+            return contact.company_id, contact
+        if contact is not None and id(contact) in self.given:  # given a company just now
+            return self.given[id(contact)], contact
+        company = self._company(name, company_domain_for(address) if address else None)
+        if address and contact is None:
+            contact = Contact(company=company, lifecycle=Lifecycle.CUSTOMER, custom={})
+            contact.emails.append(ContactEmail(email=address, is_primary=True))
+            self.session.add(contact)
+            self.contacts[address] = contact
+            self.matcher.contacts_created += 1
+        elif contact is not None and company is not None:
+            contact.company = company
+        if contact is not None and company is not None:
+            self.given[id(contact)] = company
+        return company, contact
+
+    def _contact(self, address: str) -> Contact | None:
+        contact = self.contacts.get(address)
+        seen = set()
+        while contact is not None and contact.merged_into_id and contact.id not in seen:
+            seen.add(contact.id)
+            contact = self.session.get(Contact, contact.merged_into_id)
+        return contact
+
+    def _company(self, name: str, domain: str | None) -> Company | None:
+        company = self.by_domain.get(domain) if domain else None
+        if company is None and name:
+            company = self.by_name.get(name.lower())
+            if company is not None and company.domain is None and domain:
+                company.domain = domain
+                self.by_domain[domain] = company
+        if company is None and (name or domain):
+            company = Company(
+                name=name or company_name_from_domain(domain or ""),
+                domain=domain,
+                lifecycle=Lifecycle.CUSTOMER,
+                custom={},
+            )
+            self.session.add(company)
+            if domain:
+                self.by_domain[domain] = company
+            self.by_name.setdefault(company.name.lower(), company)
+            self.matcher.companies_created += 1
+        elif company is not None and company.lifecycle in (Lifecycle.LEAD, Lifecycle.PROSPECT):
+            company.lifecycle = Lifecycle.CUSTOMER
+        return company

@@ -10,11 +10,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Interaction, InteractionKind, Invoice, Order
+from store.imports.bulk import among, insert_rows
+from store.models import Base, Interaction, InteractionKind, Invoice, Order
+
+_INTERACTIONS = Base.metadata.tables["interactions"]
+
+
+@dataclass
+class NewInvoice:
+    """An invoice an import has decided to create, written with its chunk in one bulk
+    insert; `id` is set then. Stands in for the Invoice in history events."""
+
+    number: str
+    company_id: int | None
+    contact_id: int | None
+    order_id: int | None
+    values: dict[str, Any]
+    id: int | None = None
+
+
+Target = Invoice | Order | NewInvoice
 
 
 @dataclass(frozen=True)
@@ -23,19 +43,24 @@ class _Event:
     source_id: str
     occurred_at: datetime
     subject: str
-    target: Invoice | Order
+    target: Target
     user_id: int | None
 
 
 @dataclass
 class HistoryBuffer:
-    """Events waiting for their invoice/order ids; `write` files the ones not yet filed."""
+    """Events waiting for their invoice/order ids; `write` files the ones not yet filed.
+
+    `bulk` writes them with one plain INSERT and no ORM objects: for imports, which run
+    outside the audit trail (an audited change must go through the ORM to be undoable).
+    """
 
     events: dict[str, _Event] = field(default_factory=dict)
+    bulk: bool = False
 
     def add(
         self,
-        target: Invoice | Order,
+        target: Target,
         *,
         event: str,
         subject: str,
@@ -43,9 +68,10 @@ class HistoryBuffer:
         user_id: int | None = None,
         kind: InteractionKind | None = None,
     ) -> None:
-        prefix = "invoice" if isinstance(target, Invoice) else "order"
+        is_invoice = not isinstance(target, Order)
+        prefix = "invoice" if is_invoice else "order"
         source_id = f"{prefix}:{target.number}:{event}"
-        default = InteractionKind.INVOICE if isinstance(target, Invoice) else InteractionKind.ORDER
+        default = InteractionKind.INVOICE if is_invoice else InteractionKind.ORDER
         self.events.setdefault(
             source_id,
             _Event(kind or default, source_id, occurred_at, subject[:500], target, user_id),
@@ -58,31 +84,38 @@ class HistoryBuffer:
         session.flush()
         ids = list(self.events)
         filed: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            stmt = select(Interaction.source_id).where(Interaction.source_id.in_(chunk))
-            filed.update(str(s) for s in session.scalars(stmt))
-        rows = [_row(e) for sid, e in self.events.items() if sid not in filed]
-        session.add_all(rows)
+        if self.bulk:
+            column = _INTERACTIONS.c.source_id
+            filed.update(session.scalars(select(column).where(among(session, column, ids))))
+        else:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                stmt = select(Interaction.source_id).where(Interaction.source_id.in_(chunk))
+                filed.update(str(s) for s in session.scalars(stmt))
+        rows = [_values(e) for sid, e in self.events.items() if sid not in filed]
         self.events.clear()
-        session.flush()
+        if self.bulk:
+            insert_rows(session, _INTERACTIONS, rows)
+        else:
+            session.add_all(Interaction(**row) for row in rows)
+            session.flush()
         return len(rows)
 
 
-def _row(event: _Event) -> Interaction:
+def _values(event: _Event) -> dict[str, Any]:
     target = event.target
-    is_invoice = isinstance(target, Invoice)
-    return Interaction(
-        kind=event.kind,
-        source_id=event.source_id,
-        occurred_at=event.occurred_at,
-        subject=event.subject,
-        company_id=target.company_id,
-        contact_id=target.contact_id,
-        user_id=event.user_id,
-        order_id=target.order_id if isinstance(target, Invoice) else target.id,
-        invoice_id=target.id if is_invoice else None,
-    )
+    is_invoice = not isinstance(target, Order)
+    return {
+        "kind": event.kind,
+        "source_id": event.source_id,
+        "occurred_at": event.occurred_at,
+        "subject": event.subject,
+        "company_id": target.company_id,
+        "contact_id": target.contact_id,
+        "user_id": event.user_id,
+        "order_id": target.id if isinstance(target, Order) else target.order_id,
+        "invoice_id": target.id if is_invoice else None,
+    }
 
 
 def log_event(

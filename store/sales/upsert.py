@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Invoice, InvoiceStatus, Order, OrderStatus
+from store.imports.bulk import insert_rows
+from store.models import Base, Invoice, InvoiceStatus, Order, OrderStatus
 from store.money import format_money
 from store.sales.customers import CustomerMatcher
-from store.sales.history import HistoryBuffer
+from store.sales.history import HistoryBuffer, NewInvoice
 from store.sales.payments import Outcome, SalesError, apply_payment, change_status, refresh_paid
 from store.sales.state import local_date
 
@@ -65,17 +66,28 @@ class Applied:
     warnings: tuple[str, ...] = ()
 
 
+_INVOICES = Base.metadata.tables["invoices"]
+
+
+def _bulk_history() -> HistoryBuffer:
+    return HistoryBuffer(bulk=True)
+
+
 @dataclass
 class Batch:
-    """What the records of one chunk share; lookups by number are cached here."""
+    """What the records of one chunk share; lookups by number are cached here.
+
+    New invoices and the history events are written at `finish` with one bulk insert
+    each, not as ORM objects: imports and syncs run outside the audit trail."""
 
     session: Session
     matcher: CustomerMatcher
     now: datetime
     tz: ZoneInfo
-    history: HistoryBuffer = field(default_factory=HistoryBuffer)
+    history: HistoryBuffer = field(default_factory=_bulk_history)
     orders: dict[str, Order | None] = field(default_factory=dict)
     invoices: dict[str, Invoice | None] = field(default_factory=dict)
+    new_invoices: dict[str, NewInvoice] = field(default_factory=dict)
 
     def order(self, number: str) -> Order | None:
         if number not in self.orders:
@@ -83,9 +95,19 @@ class Batch:
         return self.orders[number]
 
     def invoice(self, number: str) -> Invoice | None:
+        if number in self.new_invoices:  # made earlier in this chunk: write, then load it
+            self._write_new_invoices()
+            del self.invoices[number]
         if number not in self.invoices:
             self.prefetch_invoices([number])
         return self.invoices[number]
+
+    def _write_new_invoices(self) -> None:
+        new = list(self.new_invoices.values())
+        self.new_invoices.clear()
+        ids = insert_rows(self.session, _INVOICES, [n.values for n in new])
+        for made, new_id in zip(new, ids, strict=True):
+            made.id = new_id
 
     def prefetch_orders(self, numbers: Iterable[str]) -> None:
         wanted = [n for n in set(numbers) if n not in self.orders]
@@ -104,7 +126,9 @@ class Batch:
             self.invoices.update((i.number, i) for i in found)
 
     def finish(self) -> None:
-        """Write the chunk's history events (flushing everything first)."""
+        """Write the chunk's new invoices and history events (flushing everything first)."""
+        self.session.flush()
+        self._write_new_invoices()
         self.history.write(self.session)
 
 
@@ -228,23 +252,30 @@ def _create_invoice(
     status = data.status or InvoiceStatus.OPEN
     if status == InvoiceStatus.OPEN and data.amount_minor == 0:
         status = InvoiceStatus.PAID
-    invoice = Invoice(
-        number=data.number,
-        status=status,
-        paid_minor=0,
-        dunning_paused=False,
-        created_at=now,
-        updated_at=now,
+    row = {
+        "number": data.number,
+        "status": status,
+        "paid_minor": 0,
+        "dunning_paused": False,
+        "created_at": now,
+        "updated_at": now,
         **values,
+    }
+    invoice = NewInvoice(
+        data.number,
+        company_id=row["company_id"],  # type: ignore[arg-type]
+        contact_id=row["contact_id"],  # type: ignore[arg-type]
+        order_id=row["order_id"],  # type: ignore[arg-type]
+        values=row,
     )
-    batch.session.add(invoice)
-    batch.invoices[data.number] = invoice
+    batch.new_invoices[data.number] = invoice
+    batch.invoices[data.number] = None
     money = format_money(data.amount_minor, data.currency)
     due = local_date(data.due_at, batch.tz).isoformat()
     batch.history.add(
         invoice,
         event="created",
-        subject=f"Invoice {invoice.number} issued for {money}, due {due}",
+        subject=f"Invoice {data.number} issued for {money}, due {due}",
         occurred_at=data.issued_at or now,
     )
     return Applied(Outcome.CREATED, tuple(warnings))
