@@ -29,6 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.sinks import smtp_sink  # noqa: E402
+
 BODY = """# News for {{ company or "you" }}
 
 Hello {{ first_name or "there" }},
@@ -42,24 +44,6 @@ our **winter catalogue** is out, with prices held until March:
 {{ owner or "The team" }}
 """
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-def _sink(port: int, counter: Any, ready: Any) -> None:
-    from aiosmtpd.controller import Controller
-
-    class Count:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            with counter.get_lock():
-                counter.value += 1
-            return "250 OK"
-
-    controller = Controller(Count(), hostname="127.0.0.1", port=port)
-    controller.start()
-    ready.set()
-    try:
-        asyncio.run(asyncio.sleep(10**6))
-    finally:
-        controller.stop()
 
 
 def _populate(url: str, count: int) -> None:
@@ -208,25 +192,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--recipients", type=int, default=100_000)
     args = parser.parse_args()
-    from tests.services import free_port
-
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         t = time.perf_counter()
         _populate(url, args.recipients)
         print(f"{args.recipients} consenting contacts created in {time.perf_counter() - t:.1f}s")
-        port = free_port()
-        counter: Any = mp.Value("l", 0)
-        ready = mp.Event()
-        sink = mp.Process(target=_sink, args=(port, counter, ready), daemon=True)
-        sink.start()
-        ready.wait(30)
-        ours = _run(_ours, url, port)
-        at_sink_ours = counter.value
-        rendered = Path(tmp) / "rendered.bin"
-        _render_to_file(url, rendered)
-        bare = _run(_bare, rendered, port)
-        sink.terminate()
+        with smtp_sink() as sink:
+            print(f"sink: {sink.name}; one SMTP connection on each side")
+            ours = _run(_ours, url, sink.port)
+            rendered = Path(tmp) / "rendered.bin"
+            _render_to_file(url, rendered)
+            bare = _run(_bare, rendered, sink.port)
         load = os.getloadavg()[0]
     rate = ours["sent"] / ours["send_s"]
     bare_rate = bare["sent"] / bare["send_s"]
@@ -234,7 +210,7 @@ def main() -> None:
     print(
         f"ours:     snapshot of {ours['audience']} recipients {ours['snapshot_s']:.1f}s; "
         f"queued+delivered {ours['sent']} in {ours['send_s']:.1f}s = {rate:,.0f} msg/s; "
-        f"peak RSS {ours['peak_mb']:.0f} MB; sink counted {at_sink_ours}"
+        f"peak RSS {ours['peak_mb']:.0f} MB"
     )
     print(
         f"baseline: bare smtplib loop, same {bare['sent']} messages in {bare['send_s']:.1f}s "

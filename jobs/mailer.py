@@ -7,12 +7,14 @@ update no one can interleave with). A claimed row is `sending` with `claimed_by`
 after sending: it names the process that delivered) and
 `claimed_at`; its Message-ID is fixed at claim time so a resend carries the same one.
 
-Crash recovery. A claim older than `claim_timeout` is taken again. A process killed
-between claim and send therefore delivers after the timeout. A process killed after the
-relay accepted a message but before the outcome was committed sends that message again:
-the relay may see it twice, only in that window, with the same Message-ID, which lets
-receiving systems drop the copy. Outcomes are committed every `flush_every` messages to
-keep the window small.
+Crash recovery (at least once). A claim is stale after `claim_timeout`, or at once when it
+names a process on this host that no longer runs; a stale row is sent again, with the
+Message-ID fixed at its first claim. Outcomes are committed in the background as they come,
+as many per transaction as have piled up, and a message's envelope is not followed by its
+DATA until the previous message's outcome is committed. So a process killed at any moment
+loses nothing and leaves at most one message that the relay may have taken but the store
+does not call sent: that one goes out twice, with the same Message-ID, which lets receiving
+systems drop the copy.
 
 Failures. A 4xx or a network error moves `due_at` forward with exponential backoff and
 counts an attempt; a 5xx (or a permanent Slack error) marks the row `failed` with the
@@ -26,20 +28,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from email.utils import getaddresses
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
-from jobs.campaigns.delivery import KINDS as CAMPAIGN_KINDS
-from jobs.compose import compose, new_message_id
+from jobs.campaigns.claims import KINDS as CAMPAIGN_KINDS
+from jobs.campaigns.claims import is_stale
+from jobs.campaigns.claims import worker_id as worker_id  # the id claims carry
+from jobs.compose import compose_bytes, new_message_id
 from jobs.transport import (
     DeliveryError,
     EmailTransport,
@@ -57,10 +57,6 @@ log = logging.getLogger(__name__)
 
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
-
-
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -105,7 +101,6 @@ class Mailer:
         batch: int = 200,
         claim_timeout: timedelta = timedelta(minutes=10),
         max_attempts: int = 8,
-        flush_every: int = 25,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -117,7 +112,6 @@ class Mailer:
         self.batch = batch
         self.claim_timeout = claim_timeout
         self.max_attempts = max_attempts
-        self.flush_every = flush_every
 
     # -- claiming -------------------------------------------------------------------------
 
@@ -126,23 +120,27 @@ class Mailer:
 
         Also returns, for Slack rows that must go out as email, the address to use.
         """
-        stale = now - self.claim_timeout
-        due = or_(
-            and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now),
-            and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < stale),
-        )
-        # campaign rows have their own sender (VERP envelope, checkpointed, pausable)
-        due = and_(due, OutboxMessage.kind.not_in(CAMPAIGN_KINDS))
-        with self.db.write() as session:
-            rows = list(
+
+        def take(where: ColumnElement[bool], limit: int) -> list[OutboxMessage]:
+            # campaign rows have their own sender (VERP envelope, checkpointed, pausable)
+            return list(
                 session.scalars(
                     select(OutboxMessage)
-                    .where(due)
+                    .where(where, OutboxMessage.kind.not_in(CAMPAIGN_KINDS))
                     .order_by(OutboxMessage.due_at, OutboxMessage.id)
-                    .limit(self.batch)
+                    .limit(limit)
                     .with_for_update(skip_locked=True)
                 )
             )
+
+        with self.db.write() as session:
+            rows = [
+                r
+                for r in take(OutboxMessage.status == OutboxStatus.SENDING, self.batch)
+                if is_stale(r.claimed_by, r.claimed_at, now, lease=self.claim_timeout)
+            ]
+            due = and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
+            rows += take(due, self.batch - len(rows))
             for row in rows:
                 if row.status == OutboxStatus.SENDING:
                     log.warning("reclaiming outbox row %s left by %s", row.id, row.claimed_by)
@@ -181,10 +179,9 @@ class Mailer:
                 return total
 
     async def deliver_batch(self, now: datetime) -> DeliveryReport:
-        """Claim one batch and deliver it.
+        """Claim one batch and deliver it over one relay connection.
 
-        Outcomes are committed in the background while sending goes on, so the one relay
-        connection stays busy.
+        Outcomes are committed in the background while sending goes on (see `_Recorder`).
         """
         rows, fallback = await asyncio.to_thread(self.claim, now)
         if not rows:
@@ -193,14 +190,14 @@ class Mailer:
         mail_rows = [r for r in rows if r not in slack_rows]
         recorder = _Recorder(self, now)
         for row in slack_rows:
-            await recorder.add(await self._post_slack(row))
+            recorder.add(await self._post_slack(row))
         if mail_rows:
             transport = self.transport_factory()
             try:
                 await transport.open()
             except DeliveryError as exc:
                 for row in mail_rows:
-                    await recorder.add(_Outcome(row.id, exc))
+                    recorder.add(_Outcome(row.id, exc))
             else:
                 try:
                     await self._send_all(transport, mail_rows, now, fallback, recorder)
@@ -216,18 +213,21 @@ class Mailer:
         fallback: dict[int, str],
         recorder: _Recorder,
     ) -> None:
+        ticket = 0
         for row in rows:
             ready = self._prepare(row, now, fallback)
             if isinstance(ready, _Outcome):
-                await recorder.add(ready)
+                recorder.add(ready)
                 continue
-            msg, recipients = ready
+            data, recipients = ready
             try:
-                await transport.send(msg, self.settings.bot_address, recipients)
+                await transport.send(
+                    data, self.settings.bot_address, recipients, recorder.waiter(ticket)
+                )
             except DeliveryError as exc:
-                await recorder.add(_Outcome(row.id, exc))
+                recorder.add(_Outcome(row.id, exc))
             else:
-                await recorder.add(_Outcome(row.id))
+                ticket = recorder.add(_Outcome(row.id))
 
     async def _post_slack(self, row: OutboxMessage) -> _Outcome:
         assert self.slack is not None
@@ -242,7 +242,7 @@ class Mailer:
 
     def _prepare(
         self, row: OutboxMessage, now: datetime, fallback: dict[int, str]
-    ) -> tuple[EmailMessage, list[str]] | _Outcome:
+    ) -> tuple[bytes, list[str]] | _Outcome:
         """The message and its envelope recipients, or the reason it cannot be sent."""
         to = fallback.get(row.id) if row.channel == OutboxChannel.SLACK else row.to_addr
         if not to:
@@ -250,7 +250,7 @@ class Mailer:
                 row.id, PermanentError(f"no email address for Slack user {row.to_addr}")
             )
         try:
-            msg = compose(row, sender=self.settings.bot_address, now=now, to=to)
+            msg = compose_bytes(row, sender=self.settings.bot_address, now=now, to=to)
         except (HeaderInjectionError, ValueError) as exc:
             return _Outcome(row.id, PermanentError(f"refused to compose: {exc}"))
         recipients = [addr for _, addr in getaddresses([to]) if addr]
@@ -306,33 +306,59 @@ class Mailer:
 
 
 class _Recorder:
-    """Commits outcomes every `flush_every` messages, one commit at a time, off the loop."""
+    """Commits outcomes off the event loop, as many per transaction as have piled up.
+
+    One commit runs at a time; whatever arrives meanwhile goes into the next one. `wait()`
+    lets the sender hold a message's DATA until the previous message is recorded, which
+    bounds what a crash can make us send twice to that one message.
+    """
 
     def __init__(self, mailer: Mailer, now: datetime) -> None:
         self.mailer = mailer
         self.now = now
         self.pending: list[_Outcome] = []
-        self.running: asyncio.Task[DeliveryReport] | None = None
+        self.queued = 0
+        self.done = 0
+        self.running: asyncio.Task[None] | None = None
+        self.changed = asyncio.Event()
+        self.error: Exception | None = None
         self.report = DeliveryReport()
 
-    async def add(self, outcome: _Outcome) -> None:
+    def add(self, outcome: _Outcome) -> int:
         self.pending.append(outcome)
-        if len(self.pending) >= self.mailer.flush_every:
-            await self._flush()
+        self.queued += 1
+        self._kick()
+        return self.queued
 
-    async def _flush(self) -> None:
-        if self.running is not None:
-            self.report += await self.running
-            self.running = None
-        if self.pending:
+    def _kick(self) -> None:
+        if self.running is None and self.pending and self.error is None:
             batch, self.pending = self.pending, []
-            self.running = asyncio.create_task(
-                asyncio.to_thread(self.mailer.record, batch, self.now)
-            )
+            self.running = asyncio.create_task(self._commit(batch, self.queued))
+
+    async def _commit(self, batch: list[_Outcome], upto: int) -> None:
+        try:
+            self.report += await asyncio.to_thread(self.mailer.record, batch, self.now)
+            self.done = upto
+        except Exception as exc:
+            self.error = exc
+        finally:
+            self.running = None
+            self.changed.set()
+            self.changed = asyncio.Event()
+            self._kick()
+
+    async def wait(self, ticket: int) -> None:
+        while self.done < ticket:
+            if self.error is not None:
+                raise self.error
+            await self.changed.wait()
+
+    def waiter(self, ticket: int) -> Callable[[], Awaitable[None]]:
+        async def recorded() -> None:
+            await self.wait(ticket)
+
+        return recorded
 
     async def finish(self) -> DeliveryReport:
-        await self._flush()
-        if self.running is not None:
-            self.report += await self.running
-            self.running = None
+        await self.wait(self.queued)
         return self.report

@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import mailbox
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -44,12 +43,27 @@ class SlackSender(Protocol):
     async def post(self, payload: Mapping[str, Any]) -> None: ...
 
 
+Ready = Callable[[], Awaitable[None]]
+"""Awaited just before a message is handed over; raising stops it short of that."""
+
+
+async def _nothing() -> None:
+    return None
+
+
 class EmailTransport(Protocol):
-    """A batch-scoped email sink: opened once, used for many messages, closed."""
+    """A batch-scoped email sink: opened once, used for many messages, closed.
+
+    `send` takes the finished message bytes; `ready` is awaited after the envelope is
+    accepted and before the message itself goes out (the mailer waits there until the
+    previous message's outcome is committed).
+    """
 
     async def open(self) -> None: ...
 
-    async def send(self, msg: EmailMessage, sender: str, recipients: list[str]) -> None: ...
+    async def send(
+        self, data: bytes, sender: str, recipients: list[str], ready: Ready = _nothing
+    ) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -130,26 +144,45 @@ class RelayTransport:
                 await asyncio.sleep(wait)
             self._last = time.monotonic()
 
-    async def send(self, msg: EmailMessage, sender: str, recipients: list[str]) -> None:
+    async def send(
+        self, data: bytes, sender: str, recipients: list[str], ready: Ready = _nothing
+    ) -> None:
         await self._pace()
         smtp = self._smtp if self._smtp is not None and self._smtp.is_connected else None
         if smtp is None:
             smtp = await self._connect()
         try:
-            errors, _ = await smtp.send_message(msg, sender=sender, recipients=recipients)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            first = exc.recipients[0]
-            await self._reset()
-            raise _classify(first.code, first.message) from exc
+            refused = await self._envelope(smtp, sender, recipients)
+            try:
+                await ready()
+            except BaseException:
+                await self._drop()  # before DATA: the relay holds nothing of this message
+                raise
+            await smtp.data(data)
         except aiosmtplib.SMTPResponseException as exc:
             await self._reset()
             raise _classify(exc.code, exc.message) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             await self._drop()
             raise TransientError(f"relay connection failed: {exc}") from exc
-        if errors:  # some recipients refused, others accepted: report the first refusal
-            code, message = next(iter(errors.values()))
-            raise _classify(code, message)
+        if refused:  # some recipients refused, others accepted: report the first refusal
+            raise refused[0]
+
+    async def _envelope(
+        self, smtp: aiosmtplib.SMTP, sender: str, recipients: list[str]
+    ) -> list[DeliveryError]:
+        """MAIL and RCPT; the refusals when some recipients (not all) were refused."""
+        await smtp.mail(sender)
+        refused: list[DeliveryError] = []
+        for rcpt in recipients:
+            try:
+                await smtp.rcpt(rcpt)
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                refused.append(_classify(exc.code, exc.message))
+        if len(refused) == len(recipients):
+            await self._reset()
+            raise refused[0]
+        return refused
 
     async def _reset(self) -> None:
         if self._smtp is not None and self._smtp.is_connected:
@@ -182,14 +215,16 @@ class MaildirTransport:
     async def open(self) -> None:
         self._box = mailbox.Maildir(self.path, create=True)
 
-    async def send(self, msg: EmailMessage, sender: str, recipients: list[str]) -> None:
+    async def send(
+        self, data: bytes, sender: str, recipients: list[str], ready: Ready = _nothing
+    ) -> None:
         box = self._box or mailbox.Maildir(self.path, create=True)
-        del msg["Delivered-To"]
-        for rcpt in recipients:
-            msg["Delivered-To"] = rcpt
-        msg["Return-Path"] = f"<{sender}>"
+        trace = f"Return-Path: <{sender}>\r\n" + "".join(
+            f"Delivered-To: {rcpt}\r\n" for rcpt in recipients
+        )
+        await ready()
         try:
-            await asyncio.to_thread(box.add, msg)
+            await asyncio.to_thread(box.add, trace.encode() + data)
         except OSError as exc:
             raise TransientError(f"cannot write to {self.path}: {exc}") from exc
 

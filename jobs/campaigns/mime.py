@@ -22,8 +22,19 @@ _NOT_TRANSMITTED = {ENVELOPE_HEADER.lower(), "message-id", "bcc"}
 
 def _encode_header(value: str) -> str:
     if value.isascii():
-        return value
+        return value if len(value) < 900 else _fold(value)
     return Header(value, "utf-8", maxlinelen=76).encode(linesep="\r\n")
+
+
+def _fold(value: str) -> str:
+    """A long ASCII value (a References chain) split at spaces: no line over 998 octets."""
+    lines: list[str] = []
+    for word in value.split(" "):
+        if lines and len(lines[-1]) + len(word) < 76:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\r\n ".join(lines)
 
 
 def _encode_address(value: str) -> str:
