@@ -20,12 +20,12 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from jobs.campaigns.mime import split_address
 from jobs.campaigns.sending import KIND
 from jobs.campaigns.service import TEST_KIND
 from store.db import Database
@@ -183,7 +183,7 @@ def claim(
 
 def _drop_suppressed(session: Session, rows: list[Row]) -> list[Row]:
     """An address suppressed after its message was queued gets nothing: the row is cancelled."""
-    emails = {parseaddr(r.to)[1].lower(): r for r in rows if r.recipient_id is not None}
+    emails = {split_address(r.to)[1].lower(): r for r in rows if r.recipient_id is not None}
     if not emails:
         return rows
     found = set(session.scalars(select(Suppression.email).where(Suppression.email.in_(emails))))

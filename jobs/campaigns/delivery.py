@@ -1,13 +1,16 @@
 """Delivering queued campaign messages, counting errors, and pausing a send that keeps failing.
 
 A pass claims a batch of due rows in one transaction (`sending`, see claims.py), sends them
-over the connections it was given, and commits outcomes in the background as they come
-(recorder.Recorder). Rows it claimed but did not get to (a campaign paused mid-batch) go back
-to `pending` at the end of the pass.
+over the connections it was given, and records each accepted message while the relay is
+busy with the next one: after the next message's MAIL, RCPT and DATA have gone out and
+before its final dot (the transport's `ready` hook). Rows it claimed but did not get to (a
+campaign paused mid-batch) go back to `pending` at the end of the pass.
 
-Delivery is at least once: a sender killed at any point loses nothing, and the one message
-per connection it may have handed over without recording it is sent again, with the same
-Message-ID, once its claim is stale.
+Delivery is at least once. A sender killed at any point loses nothing. At any moment each
+connection has at most one message the relay may hold that the store does not call sent
+(the one just accepted, or the one whose dot went out as the sender died); after a crash
+that one message is sent again, with the same Message-ID, which lets receiving systems
+drop the copy. No other message can go out twice.
 
 Errors that say something is wrong with the sending itself (the relay refuses us, the
 connection drops, a message is rejected at DATA) count towards the campaign's consecutive
@@ -23,15 +26,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from typing import cast
 
-from sqlalchemy import Engine, Table, bindparam, select, text, update
+from sqlalchemy import Connection, Engine, Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from jobs.campaigns.claims import KINDS, Row, claim, worker_id
-from jobs.campaigns.mime import ENVELOPE_HEADER, build_message
-from jobs.campaigns.recorder import Recorder
+from jobs.campaigns.mime import ENVELOPE_HEADER, build_message, split_address
 from jobs.campaigns.transport import CampaignTransport, SendFailure
 from store.db import IMMEDIATE, Database
 from store.models import (
@@ -116,22 +117,25 @@ def deliver_due(
         }
     shared = _Shared(errors=errors, report=DeliveryReport(), untouched={r.id for r in rows})
     writer = db.engine.execution_options(**{IMMEDIATE: True})
-    recorder = Recorder(writer, lambda engine, batch: _flush_sent(engine, worker, batch))
     pending = iter(rows)
     transports = list(transport) if isinstance(transport, Sequence) else [transport]
 
     def work(conn: CampaignTransport) -> None:
-        ticket = 0
-        while True:
-            with shared.lock:
-                row = next(pending, None)
-                if row is not None and row.campaign_id in shared.paused:
-                    continue
-                if row is not None:
-                    shared.untouched.discard(row.id)
-            if row is None:
-                return
-            ticket = _deliver_one(db, settings, conn, row, clock(), shared, recorder, ticket)
+        with writer.connect() as store:
+            record = _Record(store, worker)
+            try:
+                while True:
+                    with shared.lock:
+                        row = next(pending, None)
+                        if row is not None and row.campaign_id in shared.paused:
+                            continue
+                        if row is not None:
+                            shared.untouched.discard(row.id)
+                    if row is None:
+                        return
+                    _deliver_one(db, settings, conn, row, clock(), shared, record)
+            finally:
+                record.flush()
 
     try:
         if len(transports) == 1 or len(rows) < 2:
@@ -141,10 +145,7 @@ def deliver_due(
                 for future in [pool.submit(work, t) for t in transports]:
                     future.result()
     finally:
-        try:
-            recorder.close()
-        finally:
-            _release(writer, worker, shared.untouched)
+        _release(writer, worker, shared.untouched)
     return shared.report
 
 
@@ -155,6 +156,20 @@ class _Sent:
     reset_errors: bool
 
 
+class _Record:
+    """One connection's accepted messages not yet committed (at most one, see above)."""
+
+    def __init__(self, store: Connection, worker: str) -> None:
+        self.store = store
+        self.worker = worker
+        self.pending: list[_Sent] = []
+
+    def flush(self) -> None:
+        if self.pending:
+            batch, self.pending = self.pending, []
+            _flush_sent(self.store, self.worker, batch)
+
+
 def _deliver_one(
     db: Database,
     settings: Settings,
@@ -162,12 +177,11 @@ def _deliver_one(
     row: Row,
     now: datetime,
     shared: _Shared,
-    recorder: Recorder,
-    previous: int,
-) -> int:
-    """Send one row; the recorder ticket of its outcome (or `previous` when it failed)."""
+    record: _Record,
+) -> None:
+    """Send one row and note the outcome (a success is committed during the next send)."""
     envelope = row.headers.get(ENVELOPE_HEADER) or settings.bot_address
-    rcpt = parseaddr(row.to)[1] or row.to
+    rcpt = split_address(row.to)[1] or row.to
     data = build_message(
         from_addr=settings.bot_address,
         to=row.to,
@@ -180,7 +194,7 @@ def _deliver_one(
     )
     cid = row.campaign_id
     try:
-        transport.send(envelope, rcpt, data, lambda: recorder.wait(previous))
+        transport.send(envelope, rcpt, data, record.flush)
     except SendFailure as exc:
         failure = exc
     else:
@@ -189,20 +203,21 @@ def _deliver_one(
             reset = bool(cid and shared.errors.get(cid))
             if cid:
                 shared.errors[cid] = 0
-        return recorder.add(_Sent(row, now, reset))
+        record.pending.append(_Sent(row, now, reset))
+        return
+    record.flush()
     outcome = _record_failure(db, settings, row, failure, now)
     with shared.lock:
         shared.report.failed += outcome == "failed"
         shared.report.deferred += outcome == "deferred"
     if (failure.recipient and failure.permanent) or cid is None:
-        return previous
+        return
     count = _count_error(db, settings, cid, str(failure), now)
     with shared.lock:
         shared.errors[cid] = count
         if count >= settings.campaign_error_limit and cid not in shared.paused:
             shared.paused.add(cid)
             shared.report.paused.append(str(cid))
-    return previous
 
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
@@ -237,14 +252,14 @@ _RELEASE = (
 )
 
 
-def _flush_sent(writer: Engine, worker: str, batch: list[object]) -> None:
-    """Record a run of delivered messages: one executemany UPDATE per table, one commit.
+def _flush_sent(store: Connection, worker: str, sent: list[_Sent]) -> None:
+    """Record delivered messages: one executemany UPDATE per table, one commit.
 
     On PostgreSQL the commit does not wait for the WAL flush (`synchronous_commit` off for
     this transaction): it survives our process dying, which is what the rule needs; a
     database crash in the next fraction of a second can only cause a resend."""
-    sent = cast(list[_Sent], batch)
-    with writer.begin() as conn:
+    conn = store
+    with conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
         conn.execute(

@@ -1,10 +1,11 @@
 """Handing campaign messages to the relay (or the Maildir) with the VERP envelope sender.
 
-What this adds to a plain SMTP client: a hook, `ready`, run after the whole message has been
-transmitted and just before the terminating `.`. The sender uses it to wait until the
-previous message's outcome is committed (see claims.Recorder), so a crash can leave at most
-one message per connection handed over but unrecorded. A relay discards a message whose
-connection closes before the dot, so a sender killed before it has handed over nothing.
+What this adds to a plain SMTP client: a hook, `ready`, run once per message while the relay
+is busy with its envelope (after MAIL, RCPT and DATA went out, before their replies are
+read) and always before the terminating `.`. The sender commits the previous message's
+outcome there, so a crash can leave at most one message per connection handed over but
+unrecorded. A relay discards a message whose connection closes before the dot, so if
+`ready` raises, the connection is dropped and nothing of this message is handed over.
 
 When the relay offers PIPELINING (RFC 2920), MAIL, RCPT and DATA go out in one write and
 their three replies are read after it: one round trip per message instead of three.
@@ -133,18 +134,23 @@ class SmtpTransport:
             f"{code} {_reply_text(resp)}", permanent=code >= 500, recipient=recipient
         )
 
-    def _open_transaction(self, smtp: smtplib.SMTP, envelope_from: str, rcpt: str) -> None:
-        """MAIL, RCPT and DATA, pipelined when the relay allows; raises unless DATA got 354."""
+    def _open_transaction(
+        self, smtp: smtplib.SMTP, envelope_from: str, rcpt: str, ready: Ready
+    ) -> None:
+        """MAIL, RCPT and DATA, pipelined when the relay allows, with `ready()` run while the
+        relay works on them; raises unless DATA got 354."""
         for addr in (envelope_from, rcpt):
             if not addr or any(c in addr for c in "\r\n<>"):
                 raise SendFailure(f"not a valid address: {addr!r}", permanent=True, recipient=True)
         if not smtp.has_extn("pipelining"):
             replies = [smtp.mail(envelope_from), smtp.rcpt(rcpt)]
+            _guarded(self, ready)
             if replies[0][0] == 250 and replies[1][0] in (250, 251):
                 smtp.putcmd("data")
                 replies.append(smtp.getreply())
         else:
             smtp.send(f"MAIL FROM:<{envelope_from}>\r\nRCPT TO:<{rcpt}>\r\nDATA\r\n")
+            _guarded(self, ready)
             replies = [smtp.getreply(), smtp.getreply(), smtp.getreply()]
         if (
             len(replies) == 3
@@ -165,15 +171,11 @@ class SmtpTransport:
         terminated = False
         try:
             smtp = self._connect()
-            self._open_transaction(smtp, envelope_from, rcpt)
+            self._open_transaction(smtp, envelope_from, rcpt, ready)
             body = _LEADING_DOT.sub(b"..", data)
-            smtp.send(body if body.endswith(b"\r\n") else body + b"\r\n")
-            try:
-                ready()
-            except BaseException:
-                self._drop()  # closing before the dot makes the relay discard it
-                raise
-            smtp.send(b".\r\n")
+            if not body.endswith(b"\r\n"):
+                body += b"\r\n"
+            smtp.send(body + b".\r\n")
             terminated = True
             code, resp = smtp.getreply()
         except (OSError, smtplib.SMTPException) as exc:
@@ -189,6 +191,14 @@ class SmtpTransport:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 self._smtp.quit()
             self._smtp = None
+
+
+def _guarded(transport: SmtpTransport, ready: Ready) -> None:
+    try:
+        ready()
+    except BaseException:
+        transport._drop()  # closing before the dot makes the relay discard the message
+        raise
 
 
 class MaildirTransport:
