@@ -13,7 +13,6 @@ Targets: at least 1,000 msg/s and under 300 MB for our sender.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import multiprocessing as mp
 import os
 import resource

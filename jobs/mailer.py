@@ -9,12 +9,11 @@ after sending: it names the process that delivered) and
 
 Crash recovery (at least once). A claim is stale after `claim_timeout`, or at once when it
 names a process on this host that no longer runs; a stale row is sent again, with the
-Message-ID fixed at its first claim. Outcomes are committed in the background as they come,
-as many per transaction as have piled up, and a message's envelope is not followed by its
-DATA until the previous message's outcome is committed. So a process killed at any moment
-loses nothing and leaves at most one message that the relay may have taken but the store
-does not call sent: that one goes out twice, with the same Message-ID, which lets receiving
-systems drop the copy.
+Message-ID fixed at its first claim. Each outcome is committed while the relay answers the
+next message's MAIL command, and no message reaches DATA before the previous outcome is
+committed. So a process killed at any moment loses nothing and leaves at most one message
+that the relay may have taken but the store does not call sent: that one goes out twice,
+with the same Message-ID, which lets receiving systems drop the copy.
 
 Failures. A 4xx or a network error moves `due_at` forward with exponential backoff and
 counts an attempt; a 5xx (or a permanent Slack error) marks the row `failed` with the
@@ -28,7 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import getaddresses
@@ -179,55 +178,49 @@ class Mailer:
                 return total
 
     async def deliver_batch(self, now: datetime) -> DeliveryReport:
-        """Claim one batch and deliver it over one relay connection.
-
-        Outcomes are committed in the background while sending goes on (see `_Recorder`).
-        """
+        """Claim one batch and deliver it: Slack rows on the event loop, email over one relay
+        connection in one worker thread (see `_send_mail`)."""
         rows, fallback = await asyncio.to_thread(self.claim, now)
         if not rows:
             return DeliveryReport()
         slack_rows = [r for r in rows if r.channel == OutboxChannel.SLACK and self.slack]
         mail_rows = [r for r in rows if r not in slack_rows]
-        recorder = _Recorder(self, now)
-        for row in slack_rows:
-            recorder.add(await self._post_slack(row))
+        report = DeliveryReport(claimed=len(rows))
+        posted = [await self._post_slack(row) for row in slack_rows]
+        if posted:
+            report += await asyncio.to_thread(self.record, posted, now)
         if mail_rows:
-            transport = self.transport_factory()
-            try:
-                await transport.open()
-            except DeliveryError as exc:
-                for row in mail_rows:
-                    recorder.add(_Outcome(row.id, exc))
-            else:
-                try:
-                    await self._send_all(transport, mail_rows, now, fallback, recorder)
-                finally:
-                    await transport.close()
-        return DeliveryReport(claimed=len(rows)) + await recorder.finish()
+            report += await asyncio.to_thread(self._send_mail, mail_rows, now, fallback)
+        return report
 
-    async def _send_all(
-        self,
-        transport: EmailTransport,
-        rows: list[OutboxMessage],
-        now: datetime,
-        fallback: dict[int, str],
-        recorder: _Recorder,
-    ) -> None:
-        ticket = 0
-        for row in rows:
-            ready = self._prepare(row, now, fallback)
-            if isinstance(ready, _Outcome):
-                recorder.add(ready)
-                continue
-            data, recipients = ready
-            try:
-                await transport.send(
-                    data, self.settings.bot_address, recipients, recorder.waiter(ticket)
-                )
-            except DeliveryError as exc:
-                recorder.add(_Outcome(row.id, exc))
-            else:
-                ticket = recorder.add(_Outcome(row.id))
+    def _send_mail(
+        self, rows: list[OutboxMessage], now: datetime, fallback: dict[int, str]
+    ) -> DeliveryReport:
+        """Send over one connection; each outcome is committed while the relay works on the
+        next message's MAIL command, so at most one accepted message is ever unrecorded."""
+        transport = self.transport_factory()
+        try:
+            transport.open()
+        except DeliveryError as exc:
+            return self.record([_Outcome(row.id, exc) for row in rows], now)
+        outcomes = _Pending(self, now)
+        try:
+            for row in rows:
+                ready = self._prepare(row, now, fallback)
+                if isinstance(ready, _Outcome):
+                    outcomes.items.append(ready)
+                    continue
+                data, recipients = ready
+                try:
+                    transport.send(data, self.settings.bot_address, recipients, outcomes.flush)
+                except DeliveryError as exc:
+                    outcomes.items.append(_Outcome(row.id, exc))
+                else:
+                    outcomes.items.append(_Outcome(row.id))
+        finally:
+            transport.close()
+            outcomes.flush()
+        return outcomes.report
 
     async def _post_slack(self, row: OutboxMessage) -> _Outcome:
         assert self.slack is not None
@@ -305,60 +298,16 @@ class Mailer:
         return DeliveryReport(sent=sent, retried=retried, failed=failed)
 
 
-class _Recorder:
-    """Commits outcomes off the event loop, as many per transaction as have piled up.
-
-    One commit runs at a time; whatever arrives meanwhile goes into the next one. `wait()`
-    lets the sender hold a message's DATA until the previous message is recorded, which
-    bounds what a crash can make us send twice to that one message.
-    """
+class _Pending:
+    """Outcomes not yet committed: at most the one accepted message since the last flush."""
 
     def __init__(self, mailer: Mailer, now: datetime) -> None:
         self.mailer = mailer
         self.now = now
-        self.pending: list[_Outcome] = []
-        self.queued = 0
-        self.done = 0
-        self.running: asyncio.Task[None] | None = None
-        self.changed = asyncio.Event()
-        self.error: Exception | None = None
+        self.items: list[_Outcome] = []
         self.report = DeliveryReport()
 
-    def add(self, outcome: _Outcome) -> int:
-        self.pending.append(outcome)
-        self.queued += 1
-        self._kick()
-        return self.queued
-
-    def _kick(self) -> None:
-        if self.running is None and self.pending and self.error is None:
-            batch, self.pending = self.pending, []
-            self.running = asyncio.create_task(self._commit(batch, self.queued))
-
-    async def _commit(self, batch: list[_Outcome], upto: int) -> None:
-        try:
-            self.report += await asyncio.to_thread(self.mailer.record, batch, self.now)
-            self.done = upto
-        except Exception as exc:
-            self.error = exc
-        finally:
-            self.running = None
-            self.changed.set()
-            self.changed = asyncio.Event()
-            self._kick()
-
-    async def wait(self, ticket: int) -> None:
-        while self.done < ticket:
-            if self.error is not None:
-                raise self.error
-            await self.changed.wait()
-
-    def waiter(self, ticket: int) -> Callable[[], Awaitable[None]]:
-        async def recorded() -> None:
-            await self.wait(ticket)
-
-        return recorded
-
-    async def finish(self) -> DeliveryReport:
-        await self.wait(self.queued)
-        return self.report
+    def flush(self) -> None:
+        if self.items:
+            batch, self.items = self.items, []
+            self.report += self.mailer.record(batch, self.now)
