@@ -32,12 +32,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import getaddresses
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, select, update
 from sqlalchemy.orm import Session
 
 from jobs.campaigns.claims import KINDS as CAMPAIGN_KINDS
 from jobs.campaigns.claims import is_stale
 from jobs.campaigns.claims import worker_id as worker_id  # the id claims carry
+from jobs.campaigns.outcomes import mark_sent
 from jobs.compose import compose_bytes, new_message_id
 from jobs.transport import (
     DeliveryError,
@@ -47,7 +48,7 @@ from jobs.transport import (
     TransientError,
     email_transport,
 )
-from store.db import Database
+from store.db import IMMEDIATE, Database
 from store.models import OutboxChannel, OutboxMessage, OutboxStatus, User
 from store.outbox import HeaderInjectionError
 from store.settings import Settings
@@ -203,7 +204,19 @@ class Mailer:
             transport.open()
         except DeliveryError as exc:
             return self.record([_Outcome(row.id, exc) for row in rows], now)
-        outcomes = _Pending(self, now)
+        writer = self.db.engine.execution_options(**{IMMEDIATE: True})
+        with writer.connect() as store:
+            return self._send_rows(transport, store, rows, now, fallback)
+
+    def _send_rows(
+        self,
+        transport: EmailTransport,
+        store: Connection,
+        rows: list[OutboxMessage],
+        now: datetime,
+        fallback: dict[int, str],
+    ) -> DeliveryReport:
+        outcomes = _Pending(self, store, now)
         try:
             for row in rows:
                 ready = self._prepare(row, now, fallback)
@@ -301,13 +314,21 @@ class Mailer:
 class _Pending:
     """Outcomes not yet committed: at most the one accepted message since the last flush."""
 
-    def __init__(self, mailer: Mailer, now: datetime) -> None:
+    def __init__(self, mailer: Mailer, store: Connection, now: datetime) -> None:
         self.mailer = mailer
+        self.store = store
         self.now = now
         self.items: list[_Outcome] = []
         self.report = DeliveryReport()
 
     def flush(self) -> None:
-        if self.items:
-            batch, self.items = self.items, []
-            self.report += self.mailer.record(batch, self.now)
+        if not self.items:
+            return
+        batch, self.items = self.items, []
+        ok = [o.row_id for o in batch if o.error is None]
+        if ok:
+            mark_sent(self.store, self.mailer.worker, [(i, self.now) for i in ok])
+            self.report += DeliveryReport(sent=len(ok))
+        failed = [o for o in batch if o.error is not None]
+        if failed:
+            self.report += self.mailer.record(failed, self.now)

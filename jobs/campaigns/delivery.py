@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Connection, Engine, Table, bindparam, select, text, update
+from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from jobs.campaigns.claims import KINDS, Row, claim, worker_id
 from jobs.campaigns.mime import ENVELOPE_HEADER, build_message, split_address
+from jobs.campaigns.outcomes import mark_sent
 from jobs.campaigns.transport import CampaignTransport, SendFailure
 from store.db import IMMEDIATE, Database
 from store.models import (
@@ -221,26 +222,6 @@ def _deliver_one(
 
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
-_RECIPIENTS = cast(Table, CampaignRecipient.__table__)
-_MARK_SENT = (
-    update(_OUTBOX)
-    .where(
-        _OUTBOX.c.id == bindparam("row_id"),
-        _OUTBOX.c.status == OutboxStatus.SENDING,
-        _OUTBOX.c.claimed_by == bindparam("worker"),
-    )
-    .values(
-        status=OutboxStatus.SENT,
-        sent_at=bindparam("now"),
-        attempts=bindparam("attempts"),
-        last_error=None,
-    )
-)
-_RECIPIENT_SENT = (
-    update(_RECIPIENTS)
-    .where(_RECIPIENTS.c.id == bindparam("rid"))
-    .values(status=RecipientStatus.SENT, sent_at=bindparam("now"))
-)
 _RELEASE = (
     update(_OUTBOX)
     .where(
@@ -252,82 +233,14 @@ _RELEASE = (
 )
 
 
-_SQLITE_SENT = (
-    f"UPDATE {_OUTBOX.name} SET status = ?, sent_at = ?, attempts = ?, last_error = NULL "
-    "WHERE id = ? AND status = ? AND claimed_by = ?"
-)
-_SQLITE_RECIPIENT_SENT = f"UPDATE {_RECIPIENTS.name} SET status = ?, sent_at = ? WHERE id = ?"
-
-
 def _flush_sent(store: Connection, worker: str, sent: list[_Sent]) -> None:
-    """Record delivered messages: one executemany UPDATE per table, one commit.
-
-    This runs once per message, so on SQLite it goes straight to the driver (a third of the
-    cost through the Core). On PostgreSQL the commit does not wait for the WAL flush
-    (`synchronous_commit` off for this transaction): it survives our process dying, which is
-    what the rule needs; a database crash in the next fraction of a second can only cause a
-    resend."""
-    if store.dialect.name == "sqlite" and not any(s.reset_errors for s in sent):
-        _flush_sent_sqlite(store, worker, sent)
-        return
-    conn = store
-    with conn.begin():
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        conn.execute(
-            _MARK_SENT,
-            [
-                {"row_id": s.row.id, "worker": worker, "now": s.at, "attempts": s.row.attempts + 1}
-                for s in sent
-            ],
-        )
-        recipients = [{"rid": s.row.recipient_id, "now": s.at} for s in sent if s.row.recipient_id]
-        if recipients:
-            conn.execute(_RECIPIENT_SENT, recipients)
-        reset = {s.row.campaign_id for s in sent if s.reset_errors and s.row.campaign_id}
-        if reset:
-            conn.execute(
-                update(Campaign).where(Campaign.id.in_(reset)).values(consecutive_errors=0)
-            )
-
-
-def _flush_sent_sqlite(store: Connection, worker: str, sent: list[_Sent]) -> None:
-    process = _OUTBOX.c.sent_at.type.bind_processor(store.dialect)
-    stamp = cast(Callable[[datetime], object], process or (lambda v: v))
-    raw = store.connection.dbapi_connection
-    assert raw is not None
-    cursor = raw.cursor()
-    try:
-        cursor.execute("BEGIN IMMEDIATE")
-        try:
-            cursor.executemany(
-                _SQLITE_SENT,
-                [
-                    (
-                        OutboxStatus.SENT.value,
-                        stamp(s.at),
-                        s.row.attempts + 1,
-                        s.row.id,
-                        OutboxStatus.SENDING.value,
-                        worker,
-                    )
-                    for s in sent
-                ],
-            )
-            cursor.executemany(
-                _SQLITE_RECIPIENT_SENT,
-                [
-                    (RecipientStatus.SENT.value, stamp(s.at), s.row.recipient_id)
-                    for s in sent
-                    if s.row.recipient_id
-                ],
-            )
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
-        cursor.execute("COMMIT")
-    finally:
-        cursor.close()
+    mark_sent(
+        store,
+        worker,
+        [(s.row.id, s.at) for s in sent],
+        recipients=[(s.row.recipient_id, s.at) for s in sent if s.row.recipient_id],
+        reset_campaigns={s.row.campaign_id for s in sent if s.reset_errors and s.row.campaign_id},
+    )
 
 
 def _release(writer: Engine, worker: str, ids: set[int]) -> None:
