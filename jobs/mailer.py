@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from jobs.campaigns.claims import KINDS as CAMPAIGN_KINDS
 from jobs.campaigns.claims import is_stale
 from jobs.campaigns.claims import worker_id as worker_id  # the id claims carry
+from jobs.campaigns.mime import split_address
 from jobs.campaigns.outcomes import mark_sent
 from jobs.compose import compose_bytes, new_message_id
 from jobs.transport import (
@@ -141,16 +142,34 @@ class Mailer:
             ]
             due = and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
             rows += take(due, self.batch - len(rows))
-            for row in rows:
-                if row.status == OutboxStatus.SENDING:
-                    log.warning("reclaiming outbox row %s left by %s", row.id, row.claimed_by)
-                row.status = OutboxStatus.SENDING
-                row.claimed_by = self.worker
-                row.claimed_at = now
-                if not row.message_id:
-                    row.message_id = new_message_id(self.settings.mail_domain)
+            if not rows:
+                return [], {}
             fallback = self._slack_fallbacks(session, rows)
+            self._mark_claimed(session, rows, now)
         return rows, fallback
+
+    def _mark_claimed(self, session: Session, rows: list[OutboxMessage], now: datetime) -> None:
+        """One UPDATE for the claim, one executemany for new Message-IDs; the objects are
+        detached first so the unit of work does not write them again row by row."""
+        session.expunge_all()
+        for row in rows:
+            if row.status == OutboxStatus.SENDING:
+                log.warning("reclaiming outbox row %s left by %s", row.id, row.claimed_by)
+            row.status, row.claimed_by, row.claimed_at = OutboxStatus.SENDING, self.worker, now
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([r.id for r in rows]))
+            .values(status=OutboxStatus.SENDING, claimed_by=self.worker, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        fresh = [r for r in rows if not r.message_id]
+        for row in fresh:
+            row.message_id = new_message_id(self.settings.mail_domain)
+        if fresh:
+            session.execute(
+                update(OutboxMessage),
+                [{"id": r.id, "message_id": r.message_id} for r in fresh],
+            )
 
     def _slack_fallbacks(self, session: Session, rows: list[OutboxMessage]) -> dict[int, str]:
         """Without Slack, a Slack row is mailed to the member whose Slack id it names."""
@@ -259,7 +278,7 @@ class Mailer:
             msg = compose_bytes(row, sender=self.settings.bot_address, now=now, to=to)
         except (HeaderInjectionError, ValueError) as exc:
             return _Outcome(row.id, PermanentError(f"refused to compose: {exc}"))
-        recipients = [addr for _, addr in getaddresses([to]) if addr]
+        recipients = [addr for _, addr in _addresses(to) if addr]
         if not recipients:
             return _Outcome(row.id, PermanentError(f"no recipient address in {to!r}"))
         return msg, recipients
@@ -309,6 +328,14 @@ class Mailer:
                     failed += 1
                     log.warning("outbox %s failed: %s", row.id, o.error)
         return DeliveryReport(sent=sent, retried=retried, failed=failed)
+
+
+def _addresses(to: str) -> list[tuple[str, str]]:
+    """The To header's addresses; one plain address (the usual case) without the slow
+    general parser."""
+    if "," not in to:
+        return [split_address(to)]
+    return getaddresses([to])
 
 
 class _Pending:
