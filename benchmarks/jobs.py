@@ -9,7 +9,7 @@
    sender's own; see benchmarks/sinks.py).
 
 Run: `.venv/bin/python benchmarks/jobs.py` (or `make bench`). Sizes can be scaled down with
-`--scale 0.1` for a quick look.
+`--scale 0.1` for a quick look; `--only mailer` runs one part.
 """
 
 from __future__ import annotations
@@ -301,13 +301,19 @@ def load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--only", choices=("digest", "dunning", "mailer"), default=None)
     args = parser.parse_args()
+    run = {args.only} if args.only else {"digest", "dunning", "mailer"}
     print(f"machine: {multiprocessing.cpu_count()} CPUs, {load()} at start")
     with tempfile.TemporaryDirectory() as tmp:
-        bench_digest(Path(tmp), int(10_000 * args.scale))
-        bench_dunning(Path(tmp), int(100_000 * args.scale))
-        bench_mailer(Path(tmp), int(3_000 * args.scale), postfix=False)
-        bench_mailer(Path(tmp), int(3_000 * args.scale), postfix=True)
+        if "digest" in run:
+            bench_digest(Path(tmp), int(10_000 * args.scale))
+        if "dunning" in run:
+            bench_dunning(Path(tmp), int(100_000 * args.scale))
+        if "mailer" in run:
+            bench_mailer(Path(tmp), int(3_000 * args.scale), postfix=False)
+            bench_mailer(Path(tmp), int(3_000 * args.scale), postfix=True)
+    print(f"machine: {load()} at the end")
 
 
 if __name__ == "__main__":
