@@ -8,6 +8,7 @@ retry: 5xx, a Slack `channel_not_found`), carrying the other side's own words.
 from __future__ import annotations
 
 import mailbox
+import re
 import smtplib
 import socket
 import ssl
@@ -105,12 +106,16 @@ def _classify(code: int, message: str) -> DeliveryError:
     return PermanentError(text) if code >= 500 else TransientError(text)
 
 
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
 def _text(resp: bytes | str) -> str:
     return resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
 
 
 class RelayTransport:
-    """One SMTP connection per batch, paced to at most `rate` messages a second."""
+    """One SMTP connection per batch, paced to at most `rate` messages a second; the
+    envelope pipelined (one round trip per message) when the relay offers PIPELINING."""
 
     def __init__(self, config: RelayConfig, *, rate: float, timeout: float = 30.0) -> None:
         self.config = config
@@ -165,10 +170,13 @@ class RelayTransport:
         self._pace()
         smtp = self._smtp or self._connect()
         try:
-            refused = self._envelope(smtp, sender, recipients, ready)
-            code, resp = smtp.data(data)  # raises unless DATA got 354; returns the final reply
-            if code != 250:
-                raise smtplib.SMTPDataError(code, resp)
+            if smtp.has_extn("pipelining"):
+                refused = self._pipelined(smtp, data, sender, recipients, ready)
+            else:
+                refused = self._envelope(smtp, sender, recipients, ready)
+                code, resp = smtp.data(data)  # raises unless DATA got 354, returns the reply
+                if code != 250:
+                    raise smtplib.SMTPDataError(code, resp)
         except smtplib.SMTPResponseException as exc:
             self._reset()
             raise _classify(exc.smtp_code, _text(exc.smtp_error)) from exc
@@ -201,6 +209,40 @@ class RelayTransport:
         if len(refused) == len(recipients):
             self._reset()
             raise refused[0]
+        return refused
+
+    def _pipelined(
+        self, smtp: smtplib.SMTP, data: bytes, sender: str, recipients: list[str], ready: Ready
+    ) -> list[DeliveryError]:
+        """MAIL, every RCPT and DATA in one write (RFC 2920), `ready()` while the relay
+        answers, then the message; the refusals when some recipients (not all) were refused."""
+        commands = f"MAIL FROM:{smtplib.quoteaddr(sender)}\r\n" + "".join(
+            f"RCPT TO:{smtplib.quoteaddr(rcpt)}\r\n" for rcpt in recipients
+        )
+        smtp.send(commands + "DATA\r\n")
+        try:
+            ready()
+        except BaseException:
+            self._drop()  # before the message: the relay holds nothing of it
+            raise
+        mail = smtp.getreply()
+        replies = [smtp.getreply() for _ in recipients]
+        go = smtp.getreply()
+        refused = [_classify(c, _text(m)) for c, m in replies if c not in (250, 251)]
+        accepted = mail[0] == 250 and len(refused) < len(recipients)
+        if go[0] == 354 and not accepted:  # DATA taken despite the refusals: end it empty
+            smtp.send(b".\r\n")
+            smtp.getreply()
+        if not accepted or go[0] != 354:
+            self._reset()
+            if mail[0] != 250:
+                raise _classify(mail[0], _text(mail[1]))
+            raise refused[0] if refused else _classify(go[0], _text(go[1]))
+        body = _LEADING_DOT.sub(b"..", data)
+        smtp.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
+        code, resp = smtp.getreply()
+        if code != 250:
+            raise smtplib.SMTPDataError(code, resp)
         return refused
 
     def _reset(self) -> None:

@@ -103,4 +103,3 @@ def test_a_killed_sender_resumes_and_everyone_gets_exactly_one_message(
         stats = service.stats(s, campaign)
         assert isinstance(campaign, Campaign) and campaign.status == CampaignStatus.SENT
     assert (stats.audience, stats.sent, stats.pending, stats.queued) == (TOTAL, TOTAL, 0, 0)
-
