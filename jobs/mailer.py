@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -210,11 +211,20 @@ class Mailer:
         if posted:
             report += await asyncio.to_thread(self.record, posted, now)
         if mail_rows:
-            report += await asyncio.to_thread(self._send_mail, mail_rows, now, fallback)
+            stop = threading.Event()
+            try:
+                report += await asyncio.to_thread(self._send_mail, mail_rows, now, fallback, stop)
+            except asyncio.CancelledError:
+                stop.set()  # shutting down: the thread ends after the message in hand
+                raise
         return report
 
     def _send_mail(
-        self, rows: list[OutboxMessage], now: datetime, fallback: dict[int, str]
+        self,
+        rows: list[OutboxMessage],
+        now: datetime,
+        fallback: dict[int, str],
+        stop: threading.Event | None = None,
     ) -> DeliveryReport:
         """Send over one connection; each outcome is committed while the relay works on the
         next message's MAIL command, so at most one accepted message is ever unrecorded."""
@@ -225,7 +235,7 @@ class Mailer:
             return self.record([_Outcome(row.id, exc) for row in rows], now)
         writer = self.db.engine.execution_options(**{IMMEDIATE: True})
         with writer.connect() as store:
-            return self._send_rows(transport, store, rows, now, fallback)
+            return self._send_rows(transport, store, rows, now, fallback, stop)
 
     def _send_rows(
         self,
@@ -234,10 +244,14 @@ class Mailer:
         rows: list[OutboxMessage],
         now: datetime,
         fallback: dict[int, str],
+        stop: threading.Event | None,
     ) -> DeliveryReport:
         outcomes = _Pending(self, store, now)
         try:
-            for row in rows:
+            for n, row in enumerate(rows):
+                if stop is not None and stop.is_set():
+                    self._release(rows[n:])
+                    break
                 ready = self._prepare(row, now, fallback)
                 if isinstance(ready, _Outcome):
                     outcomes.items.append(ready)
@@ -253,6 +267,20 @@ class Mailer:
             transport.close()
             outcomes.flush()
         return outcomes.report
+
+    def _release(self, rows: list[OutboxMessage]) -> None:
+        """Rows claimed but not attempted go back to the queue, due as they were."""
+        with self.db.write() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_([r.id for r in rows]),
+                    OutboxMessage.status == OutboxStatus.SENDING,
+                    OutboxMessage.claimed_by == self.worker,
+                )
+                .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
+                .execution_options(synchronize_session=False)
+            )
 
     async def _post_slack(self, row: OutboxMessage) -> _Outcome:
         assert self.slack is not None

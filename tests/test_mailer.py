@@ -426,3 +426,17 @@ def test_a_slack_row_goes_through_the_slack_sender_and_its_errors_count(
             s.scalar(select(OutboxMessage.last_error).where(OutboxMessage.dedupe_key == "s9"))
             == "ratelimited"
         )
+
+
+def test_a_delivery_stopped_for_shutdown_gives_back_the_rows_it_did_not_try(
+    sqlite_db: Database, tmp_path: Path, now: datetime
+) -> None:
+    settings = settings_for(sqlite_db, tmp_path)
+    ids = [queue(sqlite_db, now, key=f"k{n}", to=f"p{n}@example.com") for n in range(3)]
+    mailer = Mailer(sqlite_db, settings)
+    rows, fallback = mailer.claim(now)
+    stop = threading.Event()
+    stop.set()  # what cancelling `deliver_batch` does to the sending thread
+    assert mailer._send_mail(rows, now, fallback, stop).sent == 0
+    assert {row(sqlite_db, i).status for i in ids} == {OutboxStatus.PENDING}
+    assert deliver(sqlite_db, settings, now).sent == 3  # at once, not after the lease
