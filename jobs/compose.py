@@ -10,6 +10,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from jobs.campaigns.mime import build_message
 from store.models import OutboxMessage
 from store.outbox import HeaderInjectionError, check_header
 
@@ -50,24 +51,52 @@ def compose(
     when the row has one) and `Auto-Submitted: auto-generated` unless the row says
     otherwise (replies say `auto-replied`).
     """
-    if not row.message_id:
-        raise ValueError("the row has no Message-ID yet; claim it first")
     msg = EmailMessage()
     msg["From"] = check_header("From", sender)
     msg["To"] = check_header("To", to or row.to_addr)
     msg["Subject"] = check_header("Subject", row.subject or "")
     msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = check_header("Message-ID", row.message_id)
-    extra = dict(row.headers or {})
-    lower = {k.lower(): k for k in extra}
-    if "auto-submitted" not in lower:
-        msg["Auto-Submitted"] = "auto-generated"
-    for name, value in extra.items():
-        check_header_name(name)
-        if name.lower() in RESERVED:
-            raise HeaderInjectionError(f"the {name} header is set by the mailer, not the row")
-        msg[name] = check_header(name, str(value))
+    msg["Message-ID"] = check_header("Message-ID", _message_id(row))
+    for name, value in _extra_headers(row).items():
+        msg[name] = value
     msg.set_content(row.body_text or "", subtype="plain", charset="utf-8")
     if row.body_html:
         msg.add_alternative(row.body_html, subtype="html", charset="utf-8")
     return msg
+
+
+def _message_id(row: OutboxMessage) -> str:
+    if not row.message_id:
+        raise ValueError("the row has no Message-ID yet; claim it first")
+    return row.message_id
+
+
+def _extra_headers(row: OutboxMessage) -> dict[str, str]:
+    """The row's own headers, checked, plus `Auto-Submitted` unless the row sets it."""
+    extra = dict(row.headers or {})
+    out: dict[str, str] = {}
+    if "auto-submitted" not in {k.lower() for k in extra}:
+        out["Auto-Submitted"] = "auto-generated"
+    for name, value in extra.items():
+        check_header_name(name)
+        if name.lower() in RESERVED:
+            raise HeaderInjectionError(f"the {name} header is set by the mailer, not the row")
+        out[name] = check_header(name, str(value))
+    return out
+
+
+def compose_bytes(
+    row: OutboxMessage, *, sender: str, now: datetime, to: str | None = None
+) -> bytes:
+    """The same message as `compose`, built straight to bytes (several times faster than
+    `EmailMessage` and its generator, which matters when the mailer drains a backlog)."""
+    return build_message(
+        from_addr=check_header("From", sender),
+        to=check_header("To", to or row.to_addr),
+        subject=check_header("Subject", row.subject or ""),
+        text=row.body_text or "",
+        html=row.body_html or None,
+        message_id=check_header("Message-ID", _message_id(row)),
+        date=now,
+        headers=_extra_headers(row),
+    )

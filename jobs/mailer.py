@@ -7,12 +7,13 @@ update no one can interleave with). A claimed row is `sending` with `claimed_by`
 after sending: it names the process that delivered) and
 `claimed_at`; its Message-ID is fixed at claim time so a resend carries the same one.
 
-Crash recovery. A claim older than `claim_timeout` is taken again. A process killed
-between claim and send therefore delivers after the timeout. A process killed after the
-relay accepted a message but before the outcome was committed sends that message again:
-the relay may see it twice, only in that window, with the same Message-ID, which lets
-receiving systems drop the copy. Outcomes are committed every `flush_every` messages to
-keep the window small.
+Crash recovery (at least once). A claim is stale after `claim_timeout`, or at once when it
+names a process on this host that no longer runs; a stale row is sent again, with the
+Message-ID fixed at its first claim. Each outcome is committed while the relay answers the
+next message's MAIL command, and no message reaches DATA before the previous outcome is
+committed. So a process killed at any moment loses nothing and leaves at most one message
+that the relay may have taken but the store does not call sent: that one goes out twice,
+with the same Message-ID, which lets receiving systems drop the copy.
 
 Failures. A 4xx or a network error moves `due_at` forward with exponential backoff and
 counts an attempt; a 5xx (or a permanent Slack error) marks the row `failed` with the
@@ -26,20 +27,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from email.utils import getaddresses
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, select, update
 from sqlalchemy.orm import Session
 
-from jobs.campaigns.delivery import KINDS as CAMPAIGN_KINDS
-from jobs.compose import compose, new_message_id
+from jobs.campaigns.claims import KINDS as CAMPAIGN_KINDS
+from jobs.campaigns.claims import is_stale
+from jobs.campaigns.claims import worker_id as worker_id  # the id claims carry
+from jobs.campaigns.mime import split_address
+from jobs.campaigns.outcomes import mark_sent
+from jobs.compose import compose_bytes, new_message_id
 from jobs.transport import (
     DeliveryError,
     EmailTransport,
@@ -48,7 +50,7 @@ from jobs.transport import (
     TransientError,
     email_transport,
 )
-from store.db import Database
+from store.db import IMMEDIATE, Database
 from store.models import OutboxChannel, OutboxMessage, OutboxStatus, User
 from store.outbox import HeaderInjectionError
 from store.settings import Settings
@@ -57,10 +59,6 @@ log = logging.getLogger(__name__)
 
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
-
-
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -105,7 +103,6 @@ class Mailer:
         batch: int = 200,
         claim_timeout: timedelta = timedelta(minutes=10),
         max_attempts: int = 8,
-        flush_every: int = 25,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -117,7 +114,6 @@ class Mailer:
         self.batch = batch
         self.claim_timeout = claim_timeout
         self.max_attempts = max_attempts
-        self.flush_every = flush_every
 
     # -- claiming -------------------------------------------------------------------------
 
@@ -126,33 +122,55 @@ class Mailer:
 
         Also returns, for Slack rows that must go out as email, the address to use.
         """
-        stale = now - self.claim_timeout
-        due = or_(
-            and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now),
-            and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < stale),
-        )
-        # campaign rows have their own sender (VERP envelope, checkpointed, pausable)
-        due = and_(due, OutboxMessage.kind.not_in(CAMPAIGN_KINDS))
-        with self.db.write() as session:
-            rows = list(
+
+        def take(where: ColumnElement[bool], limit: int) -> list[OutboxMessage]:
+            # campaign rows have their own sender (VERP envelope, checkpointed, pausable)
+            return list(
                 session.scalars(
                     select(OutboxMessage)
-                    .where(due)
+                    .where(where, OutboxMessage.kind.not_in(CAMPAIGN_KINDS))
                     .order_by(OutboxMessage.due_at, OutboxMessage.id)
-                    .limit(self.batch)
+                    .limit(limit)
                     .with_for_update(skip_locked=True)
                 )
             )
-            for row in rows:
-                if row.status == OutboxStatus.SENDING:
-                    log.warning("reclaiming outbox row %s left by %s", row.id, row.claimed_by)
-                row.status = OutboxStatus.SENDING
-                row.claimed_by = self.worker
-                row.claimed_at = now
-                if not row.message_id:
-                    row.message_id = new_message_id(self.settings.mail_domain)
+
+        with self.db.write() as session:
+            rows = [
+                r
+                for r in take(OutboxMessage.status == OutboxStatus.SENDING, self.batch)
+                if is_stale(r.claimed_by, r.claimed_at, now, lease=self.claim_timeout)
+            ]
+            due = and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
+            rows += take(due, self.batch - len(rows))
+            if not rows:
+                return [], {}
             fallback = self._slack_fallbacks(session, rows)
+            self._mark_claimed(session, rows, now)
         return rows, fallback
+
+    def _mark_claimed(self, session: Session, rows: list[OutboxMessage], now: datetime) -> None:
+        """One UPDATE for the claim, one executemany for new Message-IDs; the objects are
+        detached first so the unit of work does not write them again row by row."""
+        session.expunge_all()
+        for row in rows:
+            if row.status == OutboxStatus.SENDING:
+                log.warning("reclaiming outbox row %s left by %s", row.id, row.claimed_by)
+            row.status, row.claimed_by, row.claimed_at = OutboxStatus.SENDING, self.worker, now
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([r.id for r in rows]))
+            .values(status=OutboxStatus.SENDING, claimed_by=self.worker, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        fresh = [r for r in rows if not r.message_id]
+        for row in fresh:
+            row.message_id = new_message_id(self.settings.mail_domain)
+        if fresh:
+            session.execute(
+                update(OutboxMessage),
+                [{"id": r.id, "message_id": r.message_id} for r in fresh],
+            )
 
     def _slack_fallbacks(self, session: Session, rows: list[OutboxMessage]) -> dict[int, str]:
         """Without Slack, a Slack row is mailed to the member whose Slack id it names."""
@@ -181,53 +199,88 @@ class Mailer:
                 return total
 
     async def deliver_batch(self, now: datetime) -> DeliveryReport:
-        """Claim one batch and deliver it.
-
-        Outcomes are committed in the background while sending goes on, so the one relay
-        connection stays busy.
-        """
+        """Claim one batch and deliver it: Slack rows on the event loop, email over one relay
+        connection in one worker thread (see `_send_mail`)."""
         rows, fallback = await asyncio.to_thread(self.claim, now)
         if not rows:
             return DeliveryReport()
         slack_rows = [r for r in rows if r.channel == OutboxChannel.SLACK and self.slack]
         mail_rows = [r for r in rows if r not in slack_rows]
-        recorder = _Recorder(self, now)
-        for row in slack_rows:
-            await recorder.add(await self._post_slack(row))
+        report = DeliveryReport(claimed=len(rows))
+        posted = [await self._post_slack(row) for row in slack_rows]
+        if posted:
+            report += await asyncio.to_thread(self.record, posted, now)
         if mail_rows:
-            transport = self.transport_factory()
+            stop = threading.Event()
             try:
-                await transport.open()
-            except DeliveryError as exc:
-                for row in mail_rows:
-                    await recorder.add(_Outcome(row.id, exc))
-            else:
-                try:
-                    await self._send_all(transport, mail_rows, now, fallback, recorder)
-                finally:
-                    await transport.close()
-        return DeliveryReport(claimed=len(rows)) + await recorder.finish()
+                report += await asyncio.to_thread(self._send_mail, mail_rows, now, fallback, stop)
+            except asyncio.CancelledError:
+                stop.set()  # shutting down: the thread ends after the message in hand
+                raise
+        return report
 
-    async def _send_all(
+    def _send_mail(
         self,
-        transport: EmailTransport,
         rows: list[OutboxMessage],
         now: datetime,
         fallback: dict[int, str],
-        recorder: _Recorder,
-    ) -> None:
-        for row in rows:
-            ready = self._prepare(row, now, fallback)
-            if isinstance(ready, _Outcome):
-                await recorder.add(ready)
-                continue
-            msg, recipients = ready
-            try:
-                await transport.send(msg, self.settings.bot_address, recipients)
-            except DeliveryError as exc:
-                await recorder.add(_Outcome(row.id, exc))
-            else:
-                await recorder.add(_Outcome(row.id))
+        stop: threading.Event | None = None,
+    ) -> DeliveryReport:
+        """Send over one connection; each outcome is committed while the relay works on the
+        next message's MAIL command, so at most one accepted message is ever unrecorded."""
+        transport = self.transport_factory()
+        try:
+            transport.open()
+        except DeliveryError as exc:
+            return self.record([_Outcome(row.id, exc) for row in rows], now)
+        writer = self.db.engine.execution_options(**{IMMEDIATE: True})
+        with writer.connect() as store:
+            return self._send_rows(transport, store, rows, now, fallback, stop)
+
+    def _send_rows(
+        self,
+        transport: EmailTransport,
+        store: Connection,
+        rows: list[OutboxMessage],
+        now: datetime,
+        fallback: dict[int, str],
+        stop: threading.Event | None,
+    ) -> DeliveryReport:
+        outcomes = _Pending(self, store, now)
+        try:
+            for n, row in enumerate(rows):
+                if stop is not None and stop.is_set():
+                    self._release(rows[n:])
+                    break
+                ready = self._prepare(row, now, fallback)
+                if isinstance(ready, _Outcome):
+                    outcomes.items.append(ready)
+                    continue
+                data, recipients = ready
+                try:
+                    transport.send(data, self.settings.bot_address, recipients, outcomes.flush)
+                except DeliveryError as exc:
+                    outcomes.items.append(_Outcome(row.id, exc))
+                else:
+                    outcomes.items.append(_Outcome(row.id))
+        finally:
+            transport.close()
+            outcomes.flush()
+        return outcomes.report
+
+    def _release(self, rows: list[OutboxMessage]) -> None:
+        """Rows claimed but not attempted go back to the queue, due as they were."""
+        with self.db.write() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_([r.id for r in rows]),
+                    OutboxMessage.status == OutboxStatus.SENDING,
+                    OutboxMessage.claimed_by == self.worker,
+                )
+                .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
+                .execution_options(synchronize_session=False)
+            )
 
     async def _post_slack(self, row: OutboxMessage) -> _Outcome:
         assert self.slack is not None
@@ -242,7 +295,7 @@ class Mailer:
 
     def _prepare(
         self, row: OutboxMessage, now: datetime, fallback: dict[int, str]
-    ) -> tuple[EmailMessage, list[str]] | _Outcome:
+    ) -> tuple[bytes, list[str]] | _Outcome:
         """The message and its envelope recipients, or the reason it cannot be sent."""
         to = fallback.get(row.id) if row.channel == OutboxChannel.SLACK else row.to_addr
         if not to:
@@ -250,10 +303,10 @@ class Mailer:
                 row.id, PermanentError(f"no email address for Slack user {row.to_addr}")
             )
         try:
-            msg = compose(row, sender=self.settings.bot_address, now=now, to=to)
+            msg = compose_bytes(row, sender=self.settings.bot_address, now=now, to=to)
         except (HeaderInjectionError, ValueError) as exc:
             return _Outcome(row.id, PermanentError(f"refused to compose: {exc}"))
-        recipients = [addr for _, addr in getaddresses([to]) if addr]
+        recipients = [addr for _, addr in _addresses(to) if addr]
         if not recipients:
             return _Outcome(row.id, PermanentError(f"no recipient address in {to!r}"))
         return msg, recipients
@@ -305,34 +358,32 @@ class Mailer:
         return DeliveryReport(sent=sent, retried=retried, failed=failed)
 
 
-class _Recorder:
-    """Commits outcomes every `flush_every` messages, one commit at a time, off the loop."""
+def _addresses(to: str) -> list[tuple[str, str]]:
+    """The To header's addresses; one plain address (the usual case) without the slow
+    general parser."""
+    if "," not in to:
+        return [split_address(to)]
+    return getaddresses([to])
 
-    def __init__(self, mailer: Mailer, now: datetime) -> None:
+
+class _Pending:
+    """Outcomes not yet committed: at most the one accepted message since the last flush."""
+
+    def __init__(self, mailer: Mailer, store: Connection, now: datetime) -> None:
         self.mailer = mailer
+        self.store = store
         self.now = now
-        self.pending: list[_Outcome] = []
-        self.running: asyncio.Task[DeliveryReport] | None = None
+        self.items: list[_Outcome] = []
         self.report = DeliveryReport()
 
-    async def add(self, outcome: _Outcome) -> None:
-        self.pending.append(outcome)
-        if len(self.pending) >= self.mailer.flush_every:
-            await self._flush()
-
-    async def _flush(self) -> None:
-        if self.running is not None:
-            self.report += await self.running
-            self.running = None
-        if self.pending:
-            batch, self.pending = self.pending, []
-            self.running = asyncio.create_task(
-                asyncio.to_thread(self.mailer.record, batch, self.now)
-            )
-
-    async def finish(self) -> DeliveryReport:
-        await self._flush()
-        if self.running is not None:
-            self.report += await self.running
-            self.running = None
-        return self.report
+    def flush(self) -> None:
+        if not self.items:
+            return
+        batch, self.items = self.items, []
+        ok = [o.row_id for o in batch if o.error is None]
+        if ok:
+            mark_sent(self.store, self.mailer.worker, [(i, self.now) for i in ok])
+            self.report += DeliveryReport(sent=len(ok))
+        failed = [o for o in batch if o.error is not None]
+        if failed:
+            self.report += self.mailer.record(failed, self.now)

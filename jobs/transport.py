@@ -7,17 +7,17 @@ retry: 5xx, a Slack `channel_not_found`), carrying the other side's own words.
 
 from __future__ import annotations
 
-import asyncio
 import mailbox
+import re
+import smtplib
+import socket
+import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qs, unquote, urlsplit
-
-import aiosmtplib
 
 
 class DeliveryError(Exception):
@@ -44,14 +44,31 @@ class SlackSender(Protocol):
     async def post(self, payload: Mapping[str, Any]) -> None: ...
 
 
+Ready = Callable[[], None]
+"""Runs once per message before its DATA (while the relay answers MAIL); raising stops the
+message short of the relay."""
+
+
+def _nothing() -> None:
+    return None
+
+
 class EmailTransport(Protocol):
-    """A batch-scoped email sink: opened once, used for many messages, closed."""
+    """A batch-scoped email sink: opened once, used for many messages, closed.
 
-    async def open(self) -> None: ...
+    Synchronous on purpose: the mailer runs a whole batch in one worker thread, so the
+    event loop stays free and no thread hop is paid per message. `send` takes the finished
+    message bytes; `ready` is called while the relay answers MAIL, always before DATA (the
+    mailer commits the previous message's outcome there).
+    """
 
-    async def send(self, msg: EmailMessage, sender: str, recipients: list[str]) -> None: ...
+    def open(self) -> None: ...
 
-    async def close(self) -> None: ...
+    def send(
+        self, data: bytes, sender: str, recipients: list[str], ready: Ready = _nothing
+    ) -> None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -89,86 +106,163 @@ def _classify(code: int, message: str) -> DeliveryError:
     return PermanentError(text) if code >= 500 else TransientError(text)
 
 
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _text(resp: bytes | str) -> str:
+    return resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
+
+
 class RelayTransport:
-    """One aiosmtplib connection per batch, paced to at most `rate` messages a second."""
+    """One SMTP connection per batch, paced to at most `rate` messages a second; the
+    envelope pipelined (one round trip per message) when the relay offers PIPELINING."""
 
     def __init__(self, config: RelayConfig, *, rate: float, timeout: float = 30.0) -> None:
         self.config = config
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.timeout = timeout
-        self._smtp: aiosmtplib.SMTP | None = None
+        self._smtp: smtplib.SMTP | None = None
         self._last = 0.0
 
-    async def open(self) -> None:
-        await self._connect()
+    def open(self) -> None:
+        self._connect()
 
-    async def _connect(self) -> aiosmtplib.SMTP:
+    def _tls(self) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        if not self.config.verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return context
+
+    def _connect(self) -> smtplib.SMTP:
         cfg = self.config
-        smtp = aiosmtplib.SMTP(
-            hostname=cfg.host,
-            port=cfg.port,
-            use_tls=cfg.implicit_tls,
-            start_tls=cfg.starttls,
-            validate_certs=cfg.verify,
-            username=cfg.username,
-            password=cfg.password,
-            timeout=self.timeout,
-        )
         try:
-            await smtp.connect()
-        except aiosmtplib.SMTPResponseException as exc:
-            raise _classify(exc.code, exc.message) from exc
-        except (aiosmtplib.SMTPException, OSError) as exc:
+            smtp = (
+                smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=self.timeout, context=self._tls())
+                if cfg.implicit_tls
+                else smtplib.SMTP(cfg.host, cfg.port, timeout=self.timeout)
+            )
+            smtp.ehlo()
+            if cfg.starttls:
+                smtp.starttls(context=self._tls())
+                smtp.ehlo()
+            if cfg.username:
+                smtp.login(cfg.username, cfg.password or "")
+        except smtplib.SMTPResponseException as exc:
+            raise _classify(exc.smtp_code, _text(exc.smtp_error)) from exc
+        except (smtplib.SMTPException, OSError) as exc:
             raise TransientError(f"relay {cfg.host}:{cfg.port} unreachable: {exc}") from exc
+        if smtp.sock is not None:  # the final dot must not wait for a delayed ACK
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._smtp = smtp
         return smtp
 
-    async def _pace(self) -> None:
+    def _pace(self) -> None:
         if self.interval:
             wait = self._last + self.interval - time.monotonic()
             if wait > 0:
-                await asyncio.sleep(wait)
+                time.sleep(wait)
             self._last = time.monotonic()
 
-    async def send(self, msg: EmailMessage, sender: str, recipients: list[str]) -> None:
-        await self._pace()
-        smtp = self._smtp if self._smtp is not None and self._smtp.is_connected else None
-        if smtp is None:
-            smtp = await self._connect()
+    def send(
+        self, data: bytes, sender: str, recipients: list[str], ready: Ready = _nothing
+    ) -> None:
+        self._pace()
+        smtp = self._smtp or self._connect()
         try:
-            errors, _ = await smtp.send_message(msg, sender=sender, recipients=recipients)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            first = exc.recipients[0]
-            await self._reset()
-            raise _classify(first.code, first.message) from exc
-        except aiosmtplib.SMTPResponseException as exc:
-            await self._reset()
-            raise _classify(exc.code, exc.message) from exc
-        except (aiosmtplib.SMTPException, OSError) as exc:
-            await self._drop()
+            if smtp.has_extn("pipelining"):
+                refused = self._pipelined(smtp, data, sender, recipients, ready)
+            else:
+                refused = self._envelope(smtp, sender, recipients, ready)
+                code, resp = smtp.data(data)  # raises unless DATA got 354, returns the reply
+                if code != 250:
+                    raise smtplib.SMTPDataError(code, resp)
+        except smtplib.SMTPResponseException as exc:
+            self._reset()
+            raise _classify(exc.smtp_code, _text(exc.smtp_error)) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
             raise TransientError(f"relay connection failed: {exc}") from exc
-        if errors:  # some recipients refused, others accepted: report the first refusal
-            code, message = next(iter(errors.values()))
-            raise _classify(code, message)
+        if refused:  # some recipients refused, others accepted: report the first refusal
+            raise refused[0]
 
-    async def _reset(self) -> None:
-        if self._smtp is not None and self._smtp.is_connected:
+    def _envelope(
+        self, smtp: smtplib.SMTP, sender: str, recipients: list[str], ready: Ready
+    ) -> list[DeliveryError]:
+        """MAIL and RCPT, with `ready()` run while the relay answers MAIL; the refusals when
+        some recipients (not all) were refused."""
+        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(sender)}")
+        try:
+            ready()
+        except BaseException:
+            self._drop()  # before DATA: the relay holds nothing of this message
+            raise
+        code, resp = smtp.getreply()
+        if code != 250:
+            self._reset()
+            raise _classify(code, _text(resp))
+        refused: list[DeliveryError] = []
+        for rcpt in recipients:
+            code, resp = smtp.rcpt(rcpt)
+            if code not in (250, 251):
+                refused.append(_classify(code, _text(resp)))
+        if len(refused) == len(recipients):
+            self._reset()
+            raise refused[0]
+        return refused
+
+    def _pipelined(
+        self, smtp: smtplib.SMTP, data: bytes, sender: str, recipients: list[str], ready: Ready
+    ) -> list[DeliveryError]:
+        """MAIL, every RCPT and DATA in one write (RFC 2920), `ready()` while the relay
+        answers, then the message; the refusals when some recipients (not all) were refused."""
+        commands = f"MAIL FROM:{smtplib.quoteaddr(sender)}\r\n" + "".join(
+            f"RCPT TO:{smtplib.quoteaddr(rcpt)}\r\n" for rcpt in recipients
+        )
+        smtp.send(commands + "DATA\r\n")
+        try:
+            ready()
+        except BaseException:
+            self._drop()  # before the message: the relay holds nothing of it
+            raise
+        mail = smtp.getreply()
+        replies = [smtp.getreply() for _ in recipients]
+        go = smtp.getreply()
+        refused = [_classify(c, _text(m)) for c, m in replies if c not in (250, 251)]
+        accepted = mail[0] == 250 and len(refused) < len(recipients)
+        if go[0] == 354 and not accepted:  # DATA taken despite the refusals: end it empty
+            smtp.send(b".\r\n")
+            smtp.getreply()
+        if not accepted or go[0] != 354:
+            self._reset()
+            if mail[0] != 250:
+                raise _classify(mail[0], _text(mail[1]))
+            raise refused[0] if refused else _classify(go[0], _text(go[1]))
+        body = _LEADING_DOT.sub(b"..", data)
+        smtp.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
+        code, resp = smtp.getreply()
+        if code != 250:
+            raise smtplib.SMTPDataError(code, resp)
+        return refused
+
+    def _reset(self) -> None:
+        if self._smtp is not None:
             try:
-                await self._smtp.rset()
-            except (aiosmtplib.SMTPException, OSError):
-                await self._drop()
+                self._smtp.rset()
+            except (smtplib.SMTPException, OSError):
+                self._drop()
 
-    async def _drop(self) -> None:
+    def _drop(self) -> None:
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
             smtp.close()
 
-    async def close(self) -> None:
+    def close(self) -> None:
         smtp, self._smtp = self._smtp, None
-        if smtp is not None and smtp.is_connected:
+        if smtp is not None:
             try:
-                await smtp.quit()
-            except (aiosmtplib.SMTPException, OSError):
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
                 smtp.close()
 
 
@@ -179,21 +273,23 @@ class MaildirTransport:
         self.path = Path(path)
         self._box: mailbox.Maildir | None = None
 
-    async def open(self) -> None:
+    def open(self) -> None:
         self._box = mailbox.Maildir(self.path, create=True)
 
-    async def send(self, msg: EmailMessage, sender: str, recipients: list[str]) -> None:
+    def send(
+        self, data: bytes, sender: str, recipients: list[str], ready: Ready = _nothing
+    ) -> None:
         box = self._box or mailbox.Maildir(self.path, create=True)
-        del msg["Delivered-To"]
-        for rcpt in recipients:
-            msg["Delivered-To"] = rcpt
-        msg["Return-Path"] = f"<{sender}>"
+        trace = f"Return-Path: <{sender}>\r\n" + "".join(
+            f"Delivered-To: {rcpt}\r\n" for rcpt in recipients
+        )
+        ready()
         try:
-            await asyncio.to_thread(box.add, msg)
+            box.add(trace.encode() + data)
         except OSError as exc:
             raise TransientError(f"cannot write to {self.path}: {exc}") from exc
 
-    async def close(self) -> None:
+    def close(self) -> None:
         self._box = None
 
 

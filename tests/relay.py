@@ -28,13 +28,25 @@ class RecordingHandler:
     connections: int = 0
     stall: threading.Event | None = None  # while set... see `data_started`
     data_started: threading.Event = field(default_factory=threading.Event)
+    pipelining: bool = False  # offer PIPELINING (aiosmtpd reads pipelined commands in order)
+    refuse: set[str] = field(default_factory=set)  # recipients refused at RCPT with a 550
 
     async def handle_EHLO(
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
     ) -> list[str]:
         self.connections += 1
         session.host_name = hostname
+        if self.pipelining:
+            responses.insert(len(responses) - 1, "250-PIPELINING")
         return responses
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 no such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.data_started.set()

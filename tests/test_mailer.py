@@ -210,6 +210,34 @@ def test_one_connection_carries_a_whole_batch(
         ]
 
 
+def test_a_pipelining_relay_gets_the_same_outcomes_over_one_connection(
+    sqlite_db: Database, tmp_path: Path, now: datetime
+) -> None:
+    with Relay() as relay:
+        relay.handler.pipelining = True
+        relay.handler.refuse = {"gone@example.com"}
+        settings = settings_for(sqlite_db, tmp_path, relay_url=relay.url, relay_rate=1000)
+        ids = [queue(sqlite_db, now, key=f"k{n}", to=f"p{n}@example.com") for n in range(4)]
+        gone = queue(sqlite_db, now, key="gone", to="gone@example.com")
+        both = queue(sqlite_db, now, key="both", to="p9@example.com, gone@example.com")
+        relay.handler.replies = ["250 ok", "451 4.3.0 busy"]
+        report = deliver(sqlite_db, settings, now)
+        assert (report.sent, report.retried, report.failed) == (3, 1, 2)
+        assert relay.handler.connections == 1
+        assert [r.rcpt_tos for r in relay.received] == [
+            ["p0@example.com"],
+            ["p2@example.com"],
+            ["p3@example.com"],
+            ["p9@example.com"],
+        ]
+        assert row(sqlite_db, ids[1]).status == OutboxStatus.PENDING
+        refused = row(sqlite_db, gone)
+        assert refused.status == OutboxStatus.FAILED
+        assert refused.last_error == "550 5.1.1 no such user here"
+        # one of two recipients refused: delivered to the other, the refusal on record
+        assert row(sqlite_db, both).last_error == "550 5.1.1 no such user here"
+
+
 def test_an_unreachable_relay_leaves_every_row_for_a_retry(
     sqlite_db: Database, tmp_path: Path, now: datetime
 ) -> None:
@@ -398,3 +426,17 @@ def test_a_slack_row_goes_through_the_slack_sender_and_its_errors_count(
             s.scalar(select(OutboxMessage.last_error).where(OutboxMessage.dedupe_key == "s9"))
             == "ratelimited"
         )
+
+
+def test_a_delivery_stopped_for_shutdown_gives_back_the_rows_it_did_not_try(
+    sqlite_db: Database, tmp_path: Path, now: datetime
+) -> None:
+    settings = settings_for(sqlite_db, tmp_path)
+    ids = [queue(sqlite_db, now, key=f"k{n}", to=f"p{n}@example.com") for n in range(3)]
+    mailer = Mailer(sqlite_db, settings)
+    rows, fallback = mailer.claim(now)
+    stop = threading.Event()
+    stop.set()  # what cancelling `deliver_batch` does to the sending thread
+    assert mailer._send_mail(rows, now, fallback, stop).sent == 0
+    assert {row(sqlite_db, i).status for i in ids} == {OutboxStatus.PENDING}
+    assert deliver(sqlite_db, settings, now).sent == 3  # at once, not after the lease

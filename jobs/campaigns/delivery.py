@@ -1,8 +1,16 @@
 """Delivering queued campaign messages, counting errors, and pausing a send that keeps failing.
 
-Rows are not claimed ahead: the conditional update that marks a row sent
-(`WHERE status = 'pending'`) is the claim, made at the last moment (see transport.py), so
-two senders never deliver the same row and a killed sender leaves nothing half-claimed.
+A pass claims a batch of due rows in one transaction (`sending`, see claims.py), sends them
+over the connections it was given, and records each accepted message while the relay is
+busy with the next one: after the next message's MAIL, RCPT and DATA have gone out and
+before its final dot (the transport's `ready` hook). Rows it claimed but did not get to (a
+campaign paused mid-batch) go back to `pending` at the end of the pass.
+
+Delivery is at least once. A sender killed at any point loses nothing. At any moment each
+connection has at most one message the relay may hold that the store does not call sent
+(the one just accepted, or the one whose dot went out as the sender died); after a crash
+that one message is sent again, with the same Message-ID, which lets receiving systems
+drop the copy. No other message can go out twice.
 
 Errors that say something is wrong with the sending itself (the relay refuses us, the
 connection drops, a message is rejected at DATA) count towards the campaign's consecutive
@@ -18,15 +26,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from typing import cast
 
-from sqlalchemy import Engine, Table, bindparam, or_, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from jobs.campaigns.mime import ENVELOPE_HEADER, build_message
-from jobs.campaigns.sending import KIND
-from jobs.campaigns.service import TEST_KIND
+from jobs.campaigns.claims import KINDS, Row, claim, worker_id
+from jobs.campaigns.mime import ENVELOPE_HEADER, build_message, split_address
+from jobs.campaigns.outcomes import mark_sent
 from jobs.campaigns.transport import CampaignTransport, SendFailure
 from store.db import IMMEDIATE, Database
 from store.models import (
@@ -37,7 +44,6 @@ from store.models import (
     OutboxStatus,
     RecipientStatus,
     Role,
-    Suppression,
     User,
 )
 from store.outbox import enqueue
@@ -45,7 +51,6 @@ from store.settings import Settings
 
 log = logging.getLogger(__name__)
 
-KINDS = (KIND, TEST_KIND)
 MAX_ATTEMPTS = 5
 
 
@@ -63,56 +68,8 @@ class DeliveryReport:
         self.paused += other.paused
 
 
-@dataclass(frozen=True)
-class _Row:
-    id: int
-    to: str
-    subject: str
-    text: str
-    html: str | None
-    headers: dict[str, str]
-    message_id: str
-    attempts: int
-    recipient_id: int | None
-    campaign_id: int | None
-
-
 def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=2))
-
-
-def due_rows(
-    session: Session, *, now: datetime, limit: int, kinds: tuple[str, ...] = KINDS
-) -> list[_Row]:
-    """Due campaign messages whose campaign is still sending (tests go out whatever)."""
-    stmt = (
-        select(OutboxMessage, CampaignRecipient.campaign_id)
-        .outerjoin(CampaignRecipient, CampaignRecipient.id == OutboxMessage.campaign_recipient_id)
-        .outerjoin(Campaign, Campaign.id == CampaignRecipient.campaign_id)
-        .where(
-            OutboxMessage.kind.in_(kinds),
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.due_at <= now,
-            or_(OutboxMessage.kind == TEST_KIND, Campaign.status == CampaignStatus.SENDING),
-        )
-        .order_by(OutboxMessage.due_at, OutboxMessage.id)
-        .limit(limit)
-    )
-    return [
-        _Row(
-            id=o.id,
-            to=o.to_addr,
-            subject=o.subject,
-            text=o.body_text,
-            html=o.body_html,
-            headers=dict(o.headers or {}),
-            message_id=o.message_id or f"<outbox.{o.id}@crm>",
-            attempts=o.attempts,
-            recipient_id=o.campaign_recipient_id,
-            campaign_id=cid,
-        )
-        for o, cid in session.execute(stmt)
-    ]
 
 
 def next_due(session: Session) -> datetime | None:
@@ -125,34 +82,6 @@ def next_due(session: Session) -> datetime | None:
     )
 
 
-def _drop_suppressed(session: Session, db: Database, rows: list[_Row]) -> list[_Row]:
-    """An address suppressed after its message was queued gets nothing: the row is cancelled."""
-    emails = {parseaddr(r.to)[1].lower(): r for r in rows if r.recipient_id is not None}
-    if not emails:
-        return rows
-    found = set(session.scalars(select(Suppression.email).where(Suppression.email.in_(emails))))
-    if not found:
-        return rows
-    dropped = [emails[e] for e in found]
-    with db.write() as tx:
-        for row in dropped:
-            tx.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
-                .values(status=OutboxStatus.CANCELLED, last_error="address suppressed")
-            )
-            tx.execute(
-                update(CampaignRecipient)
-                .where(
-                    CampaignRecipient.id == row.recipient_id,
-                    CampaignRecipient.status == RecipientStatus.QUEUED,
-                )
-                .values(status=RecipientStatus.SKIPPED, detail="address suppressed before sending")
-            )
-    ids = {r.id for r in dropped}
-    return [r for r in rows if r.id not in ids]
-
-
 @dataclass
 class _Shared:
     """What the sending threads of one pass share, changed only under `lock`."""
@@ -160,6 +89,7 @@ class _Shared:
     errors: dict[int, int]
     report: DeliveryReport
     paused: set[int] = field(default_factory=set)
+    untouched: set[int] = field(default_factory=set)  # claimed, never handed to a transport
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -172,16 +102,12 @@ def deliver_due(
     limit: int = 500,
     kinds: tuple[str, ...] = KINDS,
 ) -> DeliveryReport:
-    """Send up to `limit` due messages, one connection per transport given, each outcome
-    committed as it happens.
-
-    Several connections help against a distant relay, at a price: a thread that has
-    recorded a message as sent may wait for the interpreter lock before it sends the final
-    dot, which widens the moment in which a crash loses that message. With one connection
-    (the default, CRM_CAMPAIGN_CONNECTIONS=1) that moment is a single system call.
-    """
+    """Claim up to `limit` due messages and send them, one connection per transport given."""
+    worker = worker_id()
+    rows = claim(db, worker=worker, now=clock(), limit=limit, kinds=kinds)
+    if not rows:
+        return DeliveryReport()
     with db.read() as session:
-        rows = due_rows(session, now=clock(), limit=limit, kinds=kinds)
         errors = {
             int(cid): int(count)
             for cid, count in session.execute(
@@ -190,42 +116,73 @@ def deliver_due(
                 )
             )
         }
-        rows = _drop_suppressed(session, db, rows)
-    shared = _Shared(errors=errors, report=DeliveryReport())
+    shared = _Shared(errors=errors, report=DeliveryReport(), untouched={r.id for r in rows})
     writer = db.engine.execution_options(**{IMMEDIATE: True})
     pending = iter(rows)
     transports = list(transport) if isinstance(transport, Sequence) else [transport]
 
     def work(conn: CampaignTransport) -> None:
-        while True:
-            with shared.lock:
-                row = next(pending, None)
-                if row is not None and row.campaign_id in shared.paused:
-                    continue
-            if row is None:
-                return
-            _deliver_one(db, writer, settings, conn, row, clock(), shared)
+        with writer.connect() as store:
+            record = _Record(store, worker)
+            try:
+                while True:
+                    with shared.lock:
+                        row = next(pending, None)
+                        if row is not None and row.campaign_id in shared.paused:
+                            continue
+                        if row is not None:
+                            shared.untouched.discard(row.id)
+                    if row is None:
+                        return
+                    _deliver_one(db, settings, conn, row, clock(), shared, record)
+            finally:
+                record.flush()
 
-    if len(transports) == 1 or len(rows) < 2:
-        work(transports[0])
-    else:
-        with ThreadPoolExecutor(len(transports), thread_name_prefix="campaign-send") as pool:
-            for future in [pool.submit(work, t) for t in transports]:
-                future.result()
+    try:
+        if len(transports) == 1 or len(rows) < 2:
+            work(transports[0])
+        else:
+            with ThreadPoolExecutor(len(transports), thread_name_prefix="campaign-send") as pool:
+                for future in [pool.submit(work, t) for t in transports]:
+                    future.result()
+    finally:
+        _release(writer, worker, shared.untouched)
     return shared.report
+
+
+@dataclass(frozen=True)
+class _Sent:
+    row: Row
+    at: datetime
+    reset_errors: bool
+
+
+class _Record:
+    """One connection's accepted messages not yet committed (at most one, see above)."""
+
+    def __init__(self, store: Connection, worker: str) -> None:
+        self.store = store
+        self.worker = worker
+        self.pending: list[_Sent] = []
+
+    def flush(self) -> None:
+        if self.pending:
+            batch, self.pending = self.pending, []
+            _flush_sent(self.store, self.worker, batch)
 
 
 def _deliver_one(
     db: Database,
-    writer: Engine,
     settings: Settings,
     transport: CampaignTransport,
-    row: _Row,
+    row: Row,
     now: datetime,
     shared: _Shared,
+    record: _Record,
 ) -> None:
+    """Send one row and note the outcome (a success is committed during the next send)."""
     envelope = row.headers.get(ENVELOPE_HEADER) or settings.bot_address
-    rcpt = parseaddr(row.to)[1] or row.to
+    rcpt = split_address(row.to)[1] or row.to
     data = build_message(
         from_addr=settings.bot_address,
         to=row.to,
@@ -237,24 +194,24 @@ def _deliver_one(
         headers=row.headers,
     )
     cid = row.campaign_id
-
-    def commit() -> bool:
-        return _mark_sent(writer, row, now, reset_errors=bool(shared.errors.get(cid or 0)))
-
     try:
-        delivered = transport.send(envelope, rcpt, data, commit)
-        with shared.lock:
-            shared.report.sent += int(delivered)
-            if delivered and cid:
-                shared.errors[cid] = 0
-        return
+        transport.send(envelope, rcpt, data, record.flush)
     except SendFailure as exc:
         failure = exc
+    else:
+        with shared.lock:
+            shared.report.sent += 1
+            reset = bool(cid and shared.errors.get(cid))
+            if cid:
+                shared.errors[cid] = 0
+        record.pending.append(_Sent(row, now, reset))
+        return
+    record.flush()
     outcome = _record_failure(db, settings, row, failure, now)
     with shared.lock:
         shared.report.failed += outcome == "failed"
         shared.report.deferred += outcome == "deferred"
-    if (failure.recipient and failure.permanent) or cid is None or failure.maybe_delivered:
+    if (failure.recipient and failure.permanent) or cid is None:
         return
     count = _count_error(db, settings, cid, str(failure), now)
     with shared.lock:
@@ -265,41 +222,40 @@ def _deliver_one(
 
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
-_RECIPIENTS = cast(Table, CampaignRecipient.__table__)
-_MARK_SENT = (
+_RELEASE = (
     update(_OUTBOX)
-    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == OutboxStatus.PENDING)
-    .values(status=OutboxStatus.SENT, sent_at=bindparam("now"), attempts=bindparam("attempts"))
-)
-_RECIPIENT_SENT = (
-    update(_RECIPIENTS)
-    .where(_RECIPIENTS.c.id == bindparam("rid"))
-    .values(status=RecipientStatus.SENT, sent_at=bindparam("now"))
+    .where(
+        _OUTBOX.c.id == bindparam("row_id"),
+        _OUTBOX.c.status == OutboxStatus.SENDING,
+        _OUTBOX.c.claimed_by == bindparam("worker"),
+    )
+    .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
 )
 
 
-def _mark_sent(writer: Engine, row: _Row, now: datetime, *, reset_errors: bool) -> bool:
-    """The claim and the record in one short transaction (Core, not the ORM: it runs once
-    per message and is most of the sender's own cost)."""
+def _flush_sent(store: Connection, worker: str, sent: list[_Sent]) -> None:
+    mark_sent(
+        store,
+        worker,
+        [(s.row.id, s.at) for s in sent],
+        recipients=[(s.row.recipient_id, s.at) for s in sent if s.row.recipient_id],
+        reset_campaigns={s.row.campaign_id for s in sent if s.reset_errors and s.row.campaign_id},
+    )
+
+
+def _release(writer: Engine, worker: str, ids: set[int]) -> None:
+    """Rows claimed but never handed to a transport go back to the queue."""
+    if not ids:
+        return
     with writer.begin() as conn:
-        result = conn.execute(
-            _MARK_SENT, {"row_id": row.id, "now": now, "attempts": row.attempts + 1}
-        )
-        if result.rowcount != 1:
-            return False
-        if row.recipient_id is not None:
-            conn.execute(_RECIPIENT_SENT, {"rid": row.recipient_id, "now": now})
-        if reset_errors and row.campaign_id is not None:
-            conn.execute(
-                update(Campaign).where(Campaign.id == row.campaign_id).values(consecutive_errors=0)
-            )
-    return True
+        conn.execute(_RELEASE, [{"row_id": i, "worker": worker} for i in ids])
 
 
 def _record_failure(
-    db: Database, settings: Settings, row: _Row, failure: SendFailure, now: datetime
+    db: Database, settings: Settings, row: Row, failure: SendFailure, now: datetime
 ) -> str:
-    """Write down what went wrong; 'failed', 'deferred' or 'kept' (probably delivered)."""
+    """Write down what went wrong; 'failed' or 'deferred'. A connection lost after the dot
+    (the relay may have the message) is retried like any network error: at least once."""
     from jobs.campaigns.bounces import record_bounce
 
     with db.write() as session:
@@ -307,10 +263,9 @@ def _record_failure(
         if out is None:
             return "failed"
         out.last_error = str(failure)[:2000]
-        if failure.maybe_delivered:
-            return "kept"  # the dot went out; sending again could deliver it twice
         out.attempts = row.attempts + 1
         out.sent_at = None
+        out.claimed_by = None
         recipient = session.get(CampaignRecipient, row.recipient_id) if row.recipient_id else None
         if failure.permanent or out.attempts >= MAX_ATTEMPTS:
             out.status = OutboxStatus.FAILED

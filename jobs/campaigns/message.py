@@ -37,7 +37,11 @@ def unsubscribe_mailto(settings: Settings, token: str) -> str:
     return f"unsubscribe+{token}@{settings.mail_domain}"
 
 
-def contact_fields(contact: Contact, campaign: Campaign) -> dict[str, str]:
+def contact_fields(
+    contact: Contact, campaign: Campaign, *, email: str | None = None
+) -> dict[str, str]:
+    """The fields a template can use; `email` when the address is known already (the
+    contact's own addresses are then not loaded)."""
     name = (contact.name or "").strip()
     parts = name.split()
     owner = contact.owner or (contact.company.owner if contact.company else None)
@@ -46,7 +50,7 @@ def contact_fields(contact: Contact, campaign: Campaign) -> dict[str, str]:
         "name": name,
         "first_name": parts[0] if parts else "",
         "last_name": parts[-1] if len(parts) > 1 else "",
-        "email": contact.primary_email or "",
+        "email": email if email is not None else contact.primary_email or "",
         "company": contact.company.name if contact.company else "",
         "owner": owner.name if owner else "",
     }

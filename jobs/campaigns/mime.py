@@ -8,6 +8,8 @@ general-purpose `EmailMessage`, which matters at a hundred thousand recipients.
 from __future__ import annotations
 
 import binascii
+import itertools
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
@@ -22,12 +24,42 @@ _NOT_TRANSMITTED = {ENVELOPE_HEADER.lower(), "message-id", "bcc"}
 
 def _encode_header(value: str) -> str:
     if value.isascii():
-        return value
+        return value if len(value) < 900 else _fold(value)
     return Header(value, "utf-8", maxlinelen=76).encode(linesep="\r\n")
 
 
+def _fold(value: str) -> str:
+    """A long ASCII value (a References chain) split at spaces: no line over 998 octets."""
+    lines: list[str] = []
+    for word in value.split(" "):
+        if lines and len(lines[-1]) + len(word) < 76:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\r\n ".join(lines)
+
+
+_ADDR = r'[^<>@\s"(),;:\\\[\]]+@[^<>@\s"(),;:\\\[\]]+'
+_SIMPLE_ADDRESS = re.compile(
+    rf'(?:"([^"\\]*)"|(\w[\w\'-]*(?: \w[\w\'-]*)*))? ?<({_ADDR})>|({_ADDR})'
+)
+_BOUNDARY_PREFIX = "=_crm_" + secrets.token_hex(8)
+_BOUNDARY_COUNT = itertools.count()
+
+
+def split_address(value: str) -> tuple[str, str]:
+    """(display name, address), as `parseaddr` reads it; the common shapes (`a@b`,
+    `Name <a@b>`, `"Name" <a@b>`) without its general parser, which is slow."""
+    match = _SIMPLE_ADDRESS.fullmatch(value.strip())
+    if match is None:
+        return parseaddr(value)
+    if match.group(4):
+        return "", match.group(4)
+    return (match.group(1) or match.group(2) or "").strip(), match.group(3)
+
+
 def _encode_address(value: str) -> str:
-    name, addr = parseaddr(value)
+    name, addr = split_address(value)
     if not name:
         return addr or value
     return formataddr((name, addr), charset="utf-8")
@@ -69,7 +101,7 @@ def build_message(
             "Content-Transfer-Encoding: quoted-printable",
         ]
         return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii") + text_part + b"\r\n"
-    boundary = "=_crm_" + secrets.token_hex(12)
+    boundary = f"{_BOUNDARY_PREFIX}_{next(_BOUNDARY_COUNT)}"
     lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
     part_head = (

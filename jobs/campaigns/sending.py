@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -140,11 +140,22 @@ def enqueue_batch(
         if step is not None and queued:
             due += step
         rows.append(_outbox_row(campaign, settings, recipient, contact, due))
-        recipient.status = RecipientStatus.QUEUED
         queued += 1
     _insert(session, rows)
+    _mark_queued(session, [int(str(r["campaign_recipient_id"])) for r in rows])
     campaign.last_recipient_id = batch[-1].id
     return BatchResult(queued, skipped, exhausted=batch[-1].id >= top)
+
+
+def _mark_queued(session: Session, ids: list[int]) -> None:
+    """One UPDATE for the batch instead of one per recipient through the unit of work."""
+    if ids:
+        session.execute(
+            update(CampaignRecipient)
+            .where(CampaignRecipient.id.in_(ids))
+            .values(status=RecipientStatus.QUEUED)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _contacts(session: Session, ids: list[int]) -> dict[int, Contact]:
@@ -154,7 +165,6 @@ def _contacts(session: Session, ids: list[int]) -> dict[int, Contact]:
         select(Contact)
         .where(Contact.id.in_(ids))
         .options(
-            selectinload(Contact.emails),
             selectinload(Contact.owner),
             selectinload(Contact.company).selectinload(Company.owner),
         )
@@ -184,8 +194,7 @@ def _outbox_row(
     contact: Contact,
     due: datetime,
 ) -> dict[str, object]:
-    fields = contact_fields(contact, campaign)
-    fields["email"] = recipient.email
+    fields = contact_fields(contact, campaign, email=recipient.email)
     msg = recipient_message(
         campaign, settings, fields=fields, token=recipient.token, recipient_id=recipient.id
     )
