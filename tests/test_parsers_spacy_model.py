@@ -119,3 +119,32 @@ def test_a_model_that_is_not_there_leaves_the_rules(tmp_path: Path) -> None:
     pipeline = Pipeline("en", str(tmp_path / "no-such-model"))
     assert not pipeline.statistical
     assert pipeline.people_and_orgs("Regards, Omar Khan, Vandelay Industries") == ()
+
+
+def test_the_intake_files_what_the_model_reads(
+    model_dir: Path, crm_env: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`crm ingest` (the path SMTP and IMAP mail takes) uses the model named in the settings."""
+    import os
+
+    from sqlalchemy import select
+
+    from store.db import Database
+    from store.models import Contact, ContactEmail
+
+    assert run_crm(capsys, "user", "add", "ann.lee@ourco.com", "--name", "Ann Lee").code == 0
+    eml = crm_env / "fwd.eml"
+    eml.write_bytes(forward("info@initech.com", "Best, Tom Becker from Initech"))
+    monkeypatch.setenv("CRM_SPACY_MODEL", str(model_dir))
+    result = run_crm(capsys, "ingest", str(eml), "--as", "ann.lee@ourco.com")
+    assert result.code == 0, result.err
+    db = Database(os.environ["CRM_DATABASE_URL"])
+    with db.read() as session:
+        name = session.scalar(
+            select(Contact.name)
+            .join(ContactEmail, ContactEmail.contact_id == Contact.id)
+            .where(ContactEmail.email == "info@initech.com")
+        )
+    db.dispose()
+    assert name == "Tom Becker"

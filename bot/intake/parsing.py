@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 
+from parsers import peers
 from parsers.email import parse_email
 from parsers.types import ParsedEmail, ParseError
 
@@ -32,6 +33,8 @@ class ParseJob:
     raw: bytes
     now: datetime
     zone: str
+    region: str = "US"  # CRM_DEFAULT_REGION, for phone numbers that say nothing else
+    model: str | None = None  # CRM_SPACY_MODEL: loaded once per process, then reused
 
 
 Parser = Callable[[Sequence[ParseJob]], list[Parsed]]
@@ -40,7 +43,8 @@ Parser = Callable[[Sequence[ParseJob]], list[Parsed]]
 def parse_job(job: ParseJob) -> Parsed:
     """Never raises: a parse error is recorded in the transaction that files the outcome."""
     try:
-        return parse_email(job.raw, now=job.now, tz=job.zone)
+        nlp = peers.pipeline(None, job.model) if job.model else None
+        return parse_email(job.raw, now=job.now, tz=job.zone, default_region=job.region, nlp=nlp)
     except Exception as exc:
         return exc
 

@@ -81,7 +81,10 @@ def prepare(
         ).all()
         zones: dict[int | None, str] = {}
         for inbound_id, raw, user_id in rows:
-            jobs[inbound_id] = ParseJob(raw, now, _zone(session, ctx, raw, user_id, zones))
+            zone = _zone(session, ctx, raw, user_id, zones)
+            jobs[inbound_id] = ParseJob(
+                raw, now, zone, ctx.settings.default_region, ctx.settings.spacy_model
+            )
     keys = list(jobs)
     results = parse([jobs[k] for k in keys]) if keys else []
     return Prepared(tuple(ids), dict(zip(keys, results, strict=True)), retry)

@@ -17,10 +17,9 @@ import logging
 import threading
 
 from bot.context import AppContext
-from bot.intake.parsing import ParsePool
+from bot.intake.parsing import ParseJob, ParsePool, parse_job
 from bot.intake.process import Outcome, Prepared, apply_prepared, prepare
 from bot.intake.receive import durable, pending_ids
-from parsers.email import parse_email
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +75,15 @@ class IntakeWorker:
             return pending_ids(session, self.batch)
 
     def _warm_up(self) -> None:
-        """Load the parser's language data now, not while the first sender waits."""
+        """Load the parser's language data (and any statistical model) now, not while the
+        first sender waits."""
         sample = b"From: a@example.com\r\nSubject: warm-up\r\n\r\nTask: call Bob tomorrow\r\n"
-        try:
-            parse_email(sample, now=self.ctx.now(), tz=self.ctx.settings.timezone)
-        except Exception:
-            log.warning("parser warm-up failed", exc_info=True)
+        settings = self.ctx.settings
+        outcome = parse_job(
+            ParseJob(sample, self.ctx.now(), settings.timezone, model=settings.spacy_model)
+        )
+        if isinstance(outcome, Exception):
+            log.warning("parser warm-up failed: %s", outcome)
 
     def _prepare(self, ids: list[int]) -> Prepared:
         return prepare(self.ctx, ids, parse=self.parse)
