@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from imapclient import IMAPClient
 
 from bot.context import AppContext
-from bot.intake.receive import Incoming, file_messages
+from bot.intake.receive import Incoming, durable, file_messages
 from store.models import JobState
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,9 @@ class ImapPoller:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.connected = threading.Event()
+        # Mail is flagged, moved or deleted on the server once filed: the commit that
+        # files it must be on the disk first, as the SMTP server's 250 is.
+        self._db = durable(ctx.db)
 
     # --- component ---------------------------------------------------------------------
     async def start(self) -> None:
@@ -103,6 +106,8 @@ class ImapPoller:
         if self._thread is not None:
             await asyncio.to_thread(self._thread.join, 30)
             self._thread = None
+        if self._db is not self.ctx.db:
+            self._db.dispose()
 
     def _run(self) -> None:
         backoff = 1.0
@@ -188,7 +193,7 @@ class ImapPoller:
             )
             for _, raw in items
         ]
-        with self.ctx.db.write() as session:
+        with self._db.write() as session:
             results = file_messages(session, incoming)
             state = session.get(JobState, self.target.checkpoint_name)
             value = {"uidvalidity": uidvalidity, "last_uid": max(uid for uid, _ in items)}
