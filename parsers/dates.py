@@ -239,11 +239,16 @@ _WRITTEN_DATE = re.compile(
 )
 
 
+def may_hold_written_date(text: str, language: str | None) -> bool:
+    """Whether `fallback_date` could find anything in `text` (a cheap test, no dateparser)."""
+    return bool(language) and _WRITTEN_DATE.search(text) is not None
+
+
 def fallback_date(
     text: str, *, now: datetime, tz: str | ZoneInfo, language: str | None
 ) -> DateMatch | None:
     """dateparser for written-out dates our rules do not cover ("5 December"), language given."""
-    if not language or not _WRITTEN_DATE.search(text):
+    if not may_hold_written_date(text, language):
         return None
     from dateparser.search import search_dates
 

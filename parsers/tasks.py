@@ -26,7 +26,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from parsers.dates import DateMatch, fallback_date, find_date
+from parsers.dates import DateMatch, fallback_date, find_date, may_hold_written_date
 from parsers.task_words import (
     CJK_TRIGGERS,
     FILLERS,
@@ -150,6 +150,8 @@ def extract_tasks(
     for sentence in _sentences(text):
         match = find_date(sentence, now=now, tz=tz, language=language)
         if match is None or not match.has_day:
+            if match is None and not may_hold_written_date(sentence, language):
+                continue  # no date of any kind: no task, and no need to look for an action
             # dateparser costs milliseconds: only for a sentence that has an action.
             if task_title(sentence, match, language) is None:
                 continue
