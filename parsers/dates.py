@@ -248,7 +248,7 @@ def fallback_date(
     text: str, *, now: datetime, tz: str | ZoneInfo, language: str | None
 ) -> DateMatch | None:
     """dateparser for written-out dates our rules do not cover ("5 December"), language given."""
-    if not may_hold_written_date(text, language):
+    if language is None or not may_hold_written_date(text, language):
         return None
     from dateparser.search import search_dates
 
