@@ -242,9 +242,15 @@ def test_cli_imports_and_exports(capsys: pytest.CaptureFixture[str], tmp_path: P
     result = run_crm(capsys, "export", "aging", "--now", now)
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0] == "customer,currency,Current,1-30,31-60,61-90,Over 90,Total"
-    assert "Acme Inc,EUR,0.00,1000.00,0.00,0.00,0.00,1000.00" in lines
-    assert "Total,EUR,0.00,1010.00,0.00,0.00,0.00,1010.00" in lines
+    assert lines[0] == (
+        "customer,currency,Current,1-30,31-60,61-90,Over 90,Total,"
+        "Credit limit,Credit available,On hold"
+    )
+    assert "Acme Inc,EUR,0.00,1000.00,0.00,0.00,0.00,1000.00,,," in lines
+    assert "Total,EUR,0.00,1010.00,0.00,0.00,0.00,1010.00,,," in lines
+    assert run_crm(capsys, "credit", "set", "Acme Inc", "800.00", "EUR").code == 0
+    lines = run_crm(capsys, "export", "aging", "--now", now).out.splitlines()
+    assert "Acme Inc,EUR,0.00,1000.00,0.00,0.00,0.00,1000.00,800.00,-200.00,yes" in lines
 
     out = tmp_path / "invoices.xlsx"
     result = run_crm(capsys, "export", "invoices", "--format", "xlsx", "-o", str(out), "--now", now)

@@ -107,11 +107,26 @@ def invoices_table(session: Session, *, now: datetime, tz: ZoneInfo) -> Table:
 
 def aging_table(session: Session, *, now: datetime, tz: ZoneInfo) -> Table:
     report = aging(session, now=now, tz=tz)
-    header = ["customer", "currency", *BUCKET_LABELS, "Total"]
+    header = [
+        "customer",
+        "currency",
+        *BUCKET_LABELS,
+        "Total",
+        "Credit limit",
+        "Credit available",
+        "On hold",
+    ]
     rows: list[Sequence[Cell | Money]] = []
     for r in (*report.rows, *report.totals):
         amounts = [Money(v, r.currency) for v in (*r.buckets(), r.total)]
-        rows.append([r.name, r.currency, *amounts])
+        credit: list[Cell | Money] = ["", "", ""]
+        if r.credit_limit_minor is not None and r.credit_available_minor is not None:
+            credit = [
+                Money(r.credit_limit_minor, r.currency),
+                Money(r.credit_available_minor, r.currency),
+                "yes" if r.on_hold else "no",
+            ]
+        rows.append([r.name, r.currency, *amounts, *credit])
     return Table(header, rows)
 
 
