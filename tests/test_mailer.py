@@ -279,22 +279,17 @@ def test_a_claim_left_by_a_crashed_process_is_delivered_once_after_the_timeout(
     assert row(sqlite_db, rid).message_id == rows[0].message_id  # same Message-ID on resend
 
 
-def test_a_killed_crm_outbox_deliver_is_made_good_by_the_next_run(
+def test_a_killed_deliver_never_sends_twice_and_sends_what_it_had_not_handed_over(
     crm_env: Path, capsys: pytest.CaptureFixture[str], now: datetime
 ) -> None:
     db = Database(os.environ["CRM_DATABASE_URL"])
-    rid = queue(db, now)
+    first, *others = [queue(db, now, f"k{n}", to=f"p{n}@example.com") for n in range(3)]
     with Relay() as relay:
-        relay.handler.stall = threading.Event()
+        relay.handler.stall = threading.Event()  # the first message's dot arrives, no answer
         env = {**os.environ, "CRM_RELAY_URL": relay.url}
+        crm = str(Path(sys.executable).parent / "crm")
         proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "crm"),
-                "outbox",
-                "deliver",
-                "--now",
-                now.isoformat(),
-            ],
+            [crm, "outbox", "deliver", "--now", now.isoformat()],
             cwd=crm_env,
             env=env,
             stdout=subprocess.PIPE,
@@ -302,13 +297,15 @@ def test_a_killed_crm_outbox_deliver_is_made_good_by_the_next_run(
         )
         try:
             assert relay.handler.data_started.wait(90), proc.communicate(timeout=5)
-            assert row(db, rid).status == OutboxStatus.SENDING
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
         finally:
             if proc.poll() is None:
                 proc.kill()
-        relay.handler.stall.set()
+        handed, *waiting = [row(db, i) for i in (first, *others)]
+        assert handed.status == OutboxStatus.SENDING and handed.sent_at is not None
+        assert all(r.status == OutboxStatus.SENDING and r.sent_at is None for r in waiting)
+        relay.handler.stall.set()  # the relay's answer never reaches the dead sender
         relay.handler.stall = None
         time.sleep(0.2)
         os.environ["CRM_RELAY_URL"] = relay.url
@@ -316,13 +313,31 @@ def test_a_killed_crm_outbox_deliver_is_made_good_by_the_next_run(
             later = (now + timedelta(minutes=11)).isoformat()
             result = run_crm(capsys, "outbox", "deliver", "--now", later)
             assert result.code == 0, result.err
-            assert "delivered 1" in result.out
+            assert result.out.startswith("delivered 2, retrying 0, failed 1"), result.out
             assert run_crm(capsys, "outbox", "deliver", "--now", later).out.startswith(
                 "delivered 0"
             )
+            assert sorted(r for m in relay.received for r in m.rcpt_tos) == [
+                "p1@example.com",
+                "p2@example.com",
+            ]
+            failed = row(db, first)
+            assert failed.status == OutboxStatus.FAILED
+            assert failed.last_error is not None
+            assert "it may have arrived; not sent again" in failed.last_error
+            assert f"`crm outbox retry {first}` sends it once more" in failed.last_error
+            # the relay's log shows it never arrived: the operator sends it once more
+            retried = run_crm(capsys, "outbox", "retry", str(first), "--now", later)
+            assert retried.code == 0, retried.err
+            assert run_crm(capsys, "outbox", "deliver", "--now", later).out.startswith(
+                "delivered 1"
+            )
+            assert run_crm(capsys, "outbox", "retry", str(first)).code == 1  # sent: nothing to do
         finally:
             del os.environ["CRM_RELAY_URL"]
-        assert len(relay.received) == 1
+        rcpts = sorted(r for m in relay.received for r in m.rcpt_tos)
+        assert rcpts == ["p0@example.com", "p1@example.com", "p2@example.com"]
+        assert row(db, first).attempts == 2  # the interrupted attempt counts
     db.dispose()
 
 
