@@ -238,6 +238,27 @@ def test_a_pipelining_relay_gets_the_same_outcomes_over_one_connection(
         assert row(sqlite_db, both).last_error == "550 5.1.1 no such user here"
 
 
+def test_a_connection_lost_after_the_dot_is_not_sent_again(
+    sqlite_db: Database, tmp_path: Path, now: datetime
+) -> None:
+    first = queue(sqlite_db, now, "k1", to="ann@example.com")
+    second = queue(sqlite_db, now, "k2", to="bob@example.com")
+    with Relay() as relay:
+        relay.handler.hang_up = {"ann@example.com"}
+        settings = settings_for(sqlite_db, tmp_path, relay_url=relay.url)
+        report = deliver(sqlite_db, settings, now)
+        assert (report.sent, report.retried, report.failed) == (1, 0, 1)
+        assert deliver(sqlite_db, settings, now + timedelta(hours=7)).claimed == 0
+        assert sorted(r for m in relay.received for r in m.rcpt_tos) == [
+            "ann@example.com",
+            "bob@example.com",
+        ]
+    lost = row(sqlite_db, first)
+    assert lost.status == OutboxStatus.FAILED and lost.last_error is not None
+    assert "it may have arrived; not sent again" in lost.last_error
+    assert row(sqlite_db, second).status == OutboxStatus.SENT
+
+
 def test_an_unreachable_relay_leaves_every_row_for_a_retry(
     sqlite_db: Database, tmp_path: Path, now: datetime
 ) -> None:
