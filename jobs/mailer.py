@@ -36,15 +36,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import getaddresses
 
-from sqlalchemy import ColumnElement, Connection, and_, select, update
+from sqlalchemy import Connection, and_, select, update
 from sqlalchemy.orm import Session
 
-from jobs.campaigns.claims import KINDS as CAMPAIGN_KINDS
-from jobs.campaigns.claims import give_up_handed_over, interrupted, is_stale
+from jobs.campaigns.claims import interrupted
 from jobs.campaigns.claims import worker_id as worker_id  # the id claims carry
 from jobs.campaigns.mime import split_address
 from jobs.campaigns.outcomes import mark_sent
-from jobs.compose import compose_bytes, new_message_id
+from jobs.compose import compose_bytes
+from jobs.outbox_claim import Claimed
+from jobs.outbox_claim import claim as claim_rows
 from jobs.transport import (
     DeliveryError,
     EmailTransport,
@@ -122,69 +123,24 @@ class Mailer:
 
     # -- claiming -------------------------------------------------------------------------
 
-    def claim(self, now: datetime) -> tuple[list[OutboxMessage], dict[int, str]]:
-        """Take up to `batch` due rows (and stale claims) for this worker.
+    def claim(self, now: datetime) -> tuple[list[Claimed], dict[int, str]]:
+        """Take up to `batch` due rows (and stale claims) for this worker (outbox_claim.py).
 
         Also returns, for Slack rows that must go out as email, the address to use.
         """
-
-        def take(where: ColumnElement[bool], limit: int) -> list[OutboxMessage]:
-            # campaign rows have their own sender (VERP envelope, checkpointed, pausable)
-            return list(
-                session.scalars(
-                    select(OutboxMessage)
-                    .where(where, OutboxMessage.kind.not_in(CAMPAIGN_KINDS))
-                    .order_by(OutboxMessage.due_at, OutboxMessage.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-
         with self.db.write() as session:
-            stale = [
-                r
-                for r in take(OutboxMessage.status == OutboxStatus.SENDING, self.batch)
-                if is_stale(r.claimed_by, r.claimed_at, now, lease=self.claim_timeout)
-            ]
-            handed = [(r.id, None) for r in stale if r.sent_at is not None]
-            give_up_handed_over(session, handed)
-            self.interrupted += len(handed)
-            rows = [r for r in stale if r.sent_at is None]
-            due = and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
-            rows += take(due, self.batch - len(rows))
-            if not rows:
-                return [], {}
-            fallback = self._slack_fallbacks(session, rows)
-            self._mark_claimed(session, rows, now)
-        return rows, fallback
-
-    def _mark_claimed(self, session: Session, rows: list[OutboxMessage], now: datetime) -> None:
-        """One UPDATE for the claim, one executemany for new Message-IDs; the objects are
-        detached first so the unit of work does not write them again row by row."""
-        session.expunge_all()
-        for row in rows:
-            if row.status == OutboxStatus.SENDING:
-                log.warning("reclaiming outbox row %s left by %s", row.id, row.claimed_by)
-            row.status, row.claimed_by, row.claimed_at = OutboxStatus.SENDING, self.worker, now
-            row.sent_at = None
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_([r.id for r in rows]))
-            .values(
-                status=OutboxStatus.SENDING, claimed_by=self.worker, claimed_at=now, sent_at=None
+            rows, handed = claim_rows(
+                session,
+                worker=self.worker,
+                now=now,
+                limit=self.batch,
+                lease=self.claim_timeout,
+                domain=self.settings.mail_domain,
             )
-            .execution_options(synchronize_session=False)
-        )
-        fresh = [r for r in rows if not r.message_id]
-        for row in fresh:
-            row.message_id = new_message_id(self.settings.mail_domain)
-        if fresh:
-            session.execute(
-                update(OutboxMessage),
-                [{"id": r.id, "message_id": r.message_id} for r in fresh],
-            )
+            self.interrupted += handed
+            return rows, self._slack_fallbacks(session, rows) if rows else {}
 
-    def _slack_fallbacks(self, session: Session, rows: list[OutboxMessage]) -> dict[int, str]:
+    def _slack_fallbacks(self, session: Session, rows: list[Claimed]) -> dict[int, str]:
         """Without Slack, a Slack row is mailed to the member whose Slack id it names."""
         if self.slack is not None:
             return {}
@@ -235,7 +191,7 @@ class Mailer:
 
     def _send_mail(
         self,
-        rows: list[OutboxMessage],
+        rows: list[Claimed],
         now: datetime,
         fallback: dict[int, str],
         stop: threading.Event | None = None,
@@ -256,7 +212,7 @@ class Mailer:
         self,
         transport: EmailTransport,
         store: Connection,
-        rows: list[OutboxMessage],
+        rows: list[Claimed],
         now: datetime,
         fallback: dict[int, str],
         stop: threading.Event | None,
@@ -285,7 +241,7 @@ class Mailer:
             outcomes.flush()
         return outcomes.report
 
-    def _release(self, rows: list[OutboxMessage]) -> None:
+    def _release(self, rows: list[Claimed]) -> None:
         """Rows claimed but not attempted go back to the queue, due as they were."""
         with self.db.write() as session:
             session.execute(
@@ -299,7 +255,7 @@ class Mailer:
                 .execution_options(synchronize_session=False)
             )
 
-    async def _post_slack(self, row: OutboxMessage) -> _Outcome:
+    async def _post_slack(self, row: Claimed) -> _Outcome:
         assert self.slack is not None
         payload = dict(row.payload or {})
         payload.setdefault("channel", row.to_addr)
@@ -311,7 +267,7 @@ class Mailer:
         return _Outcome(row.id)
 
     def _prepare(
-        self, row: OutboxMessage, now: datetime, fallback: dict[int, str]
+        self, row: Claimed, now: datetime, fallback: dict[int, str]
     ) -> tuple[bytes, list[str]] | _Outcome:
         """The message and its envelope recipients, or the reason it cannot be sent."""
         to = fallback.get(row.id) if row.channel == OutboxChannel.SLACK else row.to_addr
