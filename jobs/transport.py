@@ -263,7 +263,7 @@ class RelayTransport:
 
     def _message(self, smtp: smtplib.SMTP, data: bytes) -> None:
         """The message after 354, its final dot, and the relay's verdict."""
-        body = _LEADING_DOT.sub(b"..", data)
+        body = _LEADING_DOT.sub(b"..", data) if b"\n." in data or data[:1] == b"." else data
         smtp.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
         self._dot_written = True
         code, resp = smtp.getreply()

@@ -14,11 +14,12 @@ before them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, text, update
+from sqlalchemy import Connection, Dialect, Table, bindparam, text, update
 
 from store.models import Campaign, CampaignRecipient, OutboxMessage, OutboxStatus, RecipientStatus
 
@@ -99,6 +100,13 @@ def mark_sent(
             )
 
 
+@functools.cache
+def _stamper(dialect: Dialect) -> Callable[[datetime], object]:
+    """How the driver is given a time (looked up once, not for every message)."""
+    process = _OUTBOX.c.sent_at.type.bind_processor(dialect)
+    return cast(Callable[[datetime], object], process or (lambda v: v))
+
+
 def _mark_sent_sqlite(
     store: Connection,
     worker: str,
@@ -106,8 +114,7 @@ def _mark_sent_sqlite(
     recipients: list[tuple[int, datetime]],
     handing: tuple[int, datetime] | None,
 ) -> None:
-    process = _OUTBOX.c.sent_at.type.bind_processor(store.dialect)
-    stamp = cast(Callable[[datetime], object], process or (lambda v: v))
+    stamp = _stamper(store.dialect)
     raw = store.connection.dbapi_connection
     assert raw is not None
     cursor = raw.cursor()
