@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from jobs.campaigns.outcomes import mark_sent
 from jobs.mailer import Mailer
 from jobs.transport import PermanentError, RelayConfig, TransientError
 from store.db import Database
@@ -298,6 +299,31 @@ def test_a_claim_left_by_a_crashed_process_is_delivered_once_after_the_timeout(
     assert deliver(sqlite_db, settings, now + timedelta(minutes=30)).claimed == 0
     assert len(maildir_messages(tmp_path / "maildir")) == 1
     assert row(sqlite_db, rid).message_id == rows[0].message_id  # same Message-ID on resend
+
+
+def test_after_a_crash_only_the_message_handed_over_is_held_back(
+    db: Database, tmp_path: Path, now: datetime
+) -> None:
+    settings = settings_for(db, tmp_path)
+    ids = [queue(db, now, f"k{n}", to=f"p{n}@example.com") for n in range(3)]
+    crashed = Mailer(db, settings, worker="crashed")
+    rows, _ = crashed.claim(now)
+    assert [r.id for r in rows] == ids and len({r.message_id for r in rows}) == 3
+    with db.engine.connect() as conn:  # what the sender commits just before the first dot
+        mark_sent(conn, "crashed", [], handing=(ids[0], now))
+    # ... and then it dies
+    report = deliver(db, settings, now + timedelta(minutes=11))
+    assert (report.sent, report.failed) == (2, 1)
+    assert deliver(db, settings, now + timedelta(hours=1)).claimed == 0
+    assert sorted(str(m["To"]) for m in maildir_messages(tmp_path / "maildir")) == [
+        "p1@example.com",
+        "p2@example.com",
+    ]
+    held = row(db, ids[0])
+    assert held.status == OutboxStatus.FAILED and held.last_error is not None
+    assert "it may have arrived; not sent again so that nobody gets it twice" in held.last_error
+    assert f"`crm outbox retry {ids[0]}` sends it once more" in held.last_error
+    assert [row(db, i).message_id for i in ids[1:]] == [r.message_id for r in rows[1:]]
 
 
 def test_a_killed_deliver_never_sends_twice_and_sends_what_it_had_not_handed_over(
