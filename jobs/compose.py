@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any, Protocol
 
 from jobs.campaigns.mime import build_message
 from store.models import OutboxMessage
@@ -30,6 +31,23 @@ RESERVED = frozenset(
     }
 )
 _NAME_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+
+class Composable(Protocol):
+    """What composing reads of a row: an `OutboxMessage`, or the mailer's claimed copy."""
+
+    @property
+    def to_addr(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def body_text(self) -> str: ...
+    @property
+    def body_html(self) -> str | None: ...
+    @property
+    def headers(self) -> dict[str, Any]: ...
+    @property
+    def message_id(self) -> str | None: ...
 
 
 def new_message_id(domain: str) -> str:
@@ -65,13 +83,13 @@ def compose(
     return msg
 
 
-def _message_id(row: OutboxMessage) -> str:
+def _message_id(row: Composable) -> str:
     if not row.message_id:
         raise ValueError("the row has no Message-ID yet; claim it first")
     return row.message_id
 
 
-def _extra_headers(row: OutboxMessage) -> dict[str, str]:
+def _extra_headers(row: Composable) -> dict[str, str]:
     """The row's own headers, checked, plus `Auto-Submitted` unless the row sets it."""
     extra = dict(row.headers or {})
     out: dict[str, str] = {}
@@ -85,9 +103,7 @@ def _extra_headers(row: OutboxMessage) -> dict[str, str]:
     return out
 
 
-def compose_bytes(
-    row: OutboxMessage, *, sender: str, now: datetime, to: str | None = None
-) -> bytes:
+def compose_bytes(row: Composable, *, sender: str, now: datetime, to: str | None = None) -> bytes:
     """The same message as `compose`, built straight to bytes (several times faster than
     `EmailMessage` and its generator, which matters when the mailer drains a backlog)."""
     return build_message(

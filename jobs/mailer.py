@@ -7,13 +7,16 @@ update no one can interleave with). A claimed row is `sending` with `claimed_by`
 after sending: it names the process that delivered) and
 `claimed_at`; its Message-ID is fixed at claim time so a resend carries the same one.
 
-Crash recovery (at least once). A claim is stale after `claim_timeout`, or at once when it
-names a process on this host that no longer runs; a stale row is sent again, with the
-Message-ID fixed at its first claim. Each outcome is committed while the relay answers the
-next message's MAIL command, and no message reaches DATA before the previous outcome is
-committed. So a process killed at any moment loses nothing and leaves at most one message
-that the relay may have taken but the store does not call sent: that one goes out twice,
-with the same Message-ID, which lets receiving systems drop the copy.
+Crash recovery (nobody gets a message twice). Each outcome is committed while the relay
+answers the next message's MAIL command, before that message's body and final dot, and the
+same commit marks the next message handed over: its `sent_at` is set while it stays
+`sending` (the first message of a connection gets the mark in a commit of its own). A claim
+is stale after `claim_timeout`, or at once when it names a process on this host that no
+longer runs. A stale row without `sent_at` never reached the relay and is sent again, with
+the Message-ID fixed at its first claim. A stale row with it (at most one per connection)
+may have arrived: it is not sent again but `failed`, saying so, and `crm outbox retry ID`
+sends it once more. A connection lost after the dot, before the relay answered, leaves the
+same doubt and the same outcome.
 
 Failures. A 4xx or a network error moves `due_at` forward with exponential backoff and
 counts an attempt; a 5xx (or a permanent Slack error) marks the row `failed` with the
@@ -33,21 +36,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import getaddresses
 
-from sqlalchemy import ColumnElement, Connection, and_, select, update
+from sqlalchemy import Connection, and_, select, update
 from sqlalchemy.orm import Session
 
-from jobs.campaigns.claims import KINDS as CAMPAIGN_KINDS
-from jobs.campaigns.claims import is_stale
+from jobs.campaigns.claims import interrupted
 from jobs.campaigns.claims import worker_id as worker_id  # the id claims carry
 from jobs.campaigns.mime import split_address
 from jobs.campaigns.outcomes import mark_sent
-from jobs.compose import compose_bytes, new_message_id
+from jobs.compose import compose_bytes
+from jobs.outbox_claim import Claimed
+from jobs.outbox_claim import claim as claim_rows
 from jobs.transport import (
     DeliveryError,
     EmailTransport,
     PermanentError,
     SlackSender,
     TransientError,
+    UncertainError,
     email_transport,
 )
 from store.db import IMMEDIATE, Database
@@ -114,65 +119,28 @@ class Mailer:
         self.batch = batch
         self.claim_timeout = claim_timeout
         self.max_attempts = max_attempts
+        self.interrupted = 0  # rows a dead sender had handed over, failed by our claims
 
     # -- claiming -------------------------------------------------------------------------
 
-    def claim(self, now: datetime) -> tuple[list[OutboxMessage], dict[int, str]]:
-        """Take up to `batch` due rows (and stale claims) for this worker.
+    def claim(self, now: datetime) -> tuple[list[Claimed], dict[int, str]]:
+        """Take up to `batch` due rows (and stale claims) for this worker (outbox_claim.py).
 
         Also returns, for Slack rows that must go out as email, the address to use.
         """
-
-        def take(where: ColumnElement[bool], limit: int) -> list[OutboxMessage]:
-            # campaign rows have their own sender (VERP envelope, checkpointed, pausable)
-            return list(
-                session.scalars(
-                    select(OutboxMessage)
-                    .where(where, OutboxMessage.kind.not_in(CAMPAIGN_KINDS))
-                    .order_by(OutboxMessage.due_at, OutboxMessage.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-
         with self.db.write() as session:
-            rows = [
-                r
-                for r in take(OutboxMessage.status == OutboxStatus.SENDING, self.batch)
-                if is_stale(r.claimed_by, r.claimed_at, now, lease=self.claim_timeout)
-            ]
-            due = and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
-            rows += take(due, self.batch - len(rows))
-            if not rows:
-                return [], {}
-            fallback = self._slack_fallbacks(session, rows)
-            self._mark_claimed(session, rows, now)
-        return rows, fallback
-
-    def _mark_claimed(self, session: Session, rows: list[OutboxMessage], now: datetime) -> None:
-        """One UPDATE for the claim, one executemany for new Message-IDs; the objects are
-        detached first so the unit of work does not write them again row by row."""
-        session.expunge_all()
-        for row in rows:
-            if row.status == OutboxStatus.SENDING:
-                log.warning("reclaiming outbox row %s left by %s", row.id, row.claimed_by)
-            row.status, row.claimed_by, row.claimed_at = OutboxStatus.SENDING, self.worker, now
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_([r.id for r in rows]))
-            .values(status=OutboxStatus.SENDING, claimed_by=self.worker, claimed_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        fresh = [r for r in rows if not r.message_id]
-        for row in fresh:
-            row.message_id = new_message_id(self.settings.mail_domain)
-        if fresh:
-            session.execute(
-                update(OutboxMessage),
-                [{"id": r.id, "message_id": r.message_id} for r in fresh],
+            rows, handed = claim_rows(
+                session,
+                worker=self.worker,
+                now=now,
+                limit=self.batch,
+                lease=self.claim_timeout,
+                domain=self.settings.mail_domain,
             )
+            self.interrupted += handed
+            return rows, self._slack_fallbacks(session, rows) if rows else {}
 
-    def _slack_fallbacks(self, session: Session, rows: list[OutboxMessage]) -> dict[int, str]:
+    def _slack_fallbacks(self, session: Session, rows: list[Claimed]) -> dict[int, str]:
         """Without Slack, a Slack row is mailed to the member whose Slack id it names."""
         if self.slack is not None:
             return {}
@@ -193,20 +161,22 @@ class Mailer:
         """Deliver every row due at `now`, batch after batch."""
         total = DeliveryReport()
         while True:
+            before = self.interrupted
             report = await self.deliver_batch(now)
             total += report
-            if report.claimed < self.batch:
+            if report.claimed + self.interrupted - before < self.batch:
                 return total
 
     async def deliver_batch(self, now: datetime) -> DeliveryReport:
         """Claim one batch and deliver it: Slack rows on the event loop, email over one relay
         connection in one worker thread (see `_send_mail`)."""
+        before = self.interrupted
         rows, fallback = await asyncio.to_thread(self.claim, now)
+        report = DeliveryReport(claimed=len(rows), failed=self.interrupted - before)
         if not rows:
-            return DeliveryReport()
+            return report
         slack_rows = [r for r in rows if r.channel == OutboxChannel.SLACK and self.slack]
         mail_rows = [r for r in rows if r not in slack_rows]
-        report = DeliveryReport(claimed=len(rows))
         posted = [await self._post_slack(row) for row in slack_rows]
         if posted:
             report += await asyncio.to_thread(self.record, posted, now)
@@ -221,13 +191,14 @@ class Mailer:
 
     def _send_mail(
         self,
-        rows: list[OutboxMessage],
+        rows: list[Claimed],
         now: datetime,
         fallback: dict[int, str],
         stop: threading.Event | None = None,
     ) -> DeliveryReport:
-        """Send over one connection; each outcome is committed while the relay works on the
-        next message's MAIL command, so at most one accepted message is ever unrecorded."""
+        """Send over one connection; each outcome is committed, with the mark on the next
+        message, while the relay works on that message's MAIL command, so at most one
+        message is ever handed over and unrecorded, and the store knows which."""
         transport = self.transport_factory()
         try:
             transport.open()
@@ -241,7 +212,7 @@ class Mailer:
         self,
         transport: EmailTransport,
         store: Connection,
-        rows: list[OutboxMessage],
+        rows: list[Claimed],
         now: datetime,
         fallback: dict[int, str],
         stop: threading.Event | None,
@@ -257,18 +228,20 @@ class Mailer:
                     outcomes.items.append(ready)
                     continue
                 data, recipients = ready
+                outcomes.handing = row.id
                 try:
                     transport.send(data, self.settings.bot_address, recipients, outcomes.flush)
                 except DeliveryError as exc:
                     outcomes.items.append(_Outcome(row.id, exc))
                 else:
                     outcomes.items.append(_Outcome(row.id))
+                outcomes.handing = None
         finally:
             transport.close()
             outcomes.flush()
         return outcomes.report
 
-    def _release(self, rows: list[OutboxMessage]) -> None:
+    def _release(self, rows: list[Claimed]) -> None:
         """Rows claimed but not attempted go back to the queue, due as they were."""
         with self.db.write() as session:
             session.execute(
@@ -282,7 +255,7 @@ class Mailer:
                 .execution_options(synchronize_session=False)
             )
 
-    async def _post_slack(self, row: OutboxMessage) -> _Outcome:
+    async def _post_slack(self, row: Claimed) -> _Outcome:
         assert self.slack is not None
         payload = dict(row.payload or {})
         payload.setdefault("channel", row.to_addr)
@@ -294,7 +267,7 @@ class Mailer:
         return _Outcome(row.id)
 
     def _prepare(
-        self, row: OutboxMessage, now: datetime, fallback: dict[int, str]
+        self, row: Claimed, now: datetime, fallback: dict[int, str]
     ) -> tuple[bytes, list[str]] | _Outcome:
         """The message and its envelope recipients, or the reason it cannot be sent."""
         to = fallback.get(row.id) if row.channel == OutboxChannel.SLACK else row.to_addr
@@ -345,8 +318,13 @@ class Mailer:
                     continue
                 row.attempts += 1
                 row.last_error = str(o.error)[:2000]
-                row.claimed_by = None
-                if isinstance(o.error, TransientError) and row.attempts < self.max_attempts:
+                row.claimed_by, row.sent_at = None, None
+                if isinstance(o.error, UncertainError):
+                    row.status, row.sent_at = OutboxStatus.FAILED, now
+                    row.last_error = f"{interrupted(row.id)} ({o.error})"[:2000]
+                    failed += 1
+                    log.warning("outbox %s: %s", row.id, row.last_error)
+                elif isinstance(o.error, TransientError) and row.attempts < self.max_attempts:
                     row.status = OutboxStatus.PENDING
                     row.due_at = now + backoff(row.attempts)
                     retried += 1
@@ -367,23 +345,30 @@ def _addresses(to: str) -> list[tuple[str, str]]:
 
 
 class _Pending:
-    """Outcomes not yet committed: at most the one accepted message since the last flush."""
+    """Outcomes not yet committed (at most the one accepted message since the last flush),
+    and the row about to be handed over, marked by the next flush."""
 
     def __init__(self, mailer: Mailer, store: Connection, now: datetime) -> None:
         self.mailer = mailer
         self.store = store
         self.now = now
         self.items: list[_Outcome] = []
+        self.handing: int | None = None
         self.report = DeliveryReport()
 
     def flush(self) -> None:
-        if not self.items:
-            return
+        """Commit what is pending; as the transport's `ready`, also mark the message in hand."""
+        handing, self.handing = self.handing, None
         batch, self.items = self.items, []
-        ok = [o.row_id for o in batch if o.error is None]
-        if ok:
-            mark_sent(self.store, self.mailer.worker, [(i, self.now) for i in ok])
-            self.report += DeliveryReport(sent=len(ok))
         failed = [o for o in batch if o.error is not None]
         if failed:
             self.report += self.mailer.record(failed, self.now)
+        ok = [o.row_id for o in batch if o.error is None]
+        if ok or handing is not None:
+            mark_sent(
+                self.store,
+                self.mailer.worker,
+                [(i, self.now) for i in ok],
+                handing=None if handing is None else (handing, self.now),
+            )
+            self.report += DeliveryReport(sent=len(ok))

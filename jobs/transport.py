@@ -1,8 +1,9 @@
 """Where composed messages go: an SMTP relay, a local Maildir, or Slack.
 
-Every transport answers a send with nothing (delivered) or one of two errors:
-`TransientError` (try again later: 4xx, a network failure) or `PermanentError` (never
-retry: 5xx, a Slack `channel_not_found`), carrying the other side's own words.
+Every transport answers a send with nothing (delivered) or one of three errors:
+`TransientError` (try again later: 4xx, a network failure), `PermanentError` (never
+retry: 5xx, a Slack `channel_not_found`), carrying the other side's own words, or
+`UncertainError` (the connection broke after the final dot: it may have arrived).
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ class PermanentError(DeliveryError):
     """Retrying cannot help (5xx, an unknown Slack user)."""
 
 
+class UncertainError(DeliveryError):
+    """The connection failed after the final dot went out, before the relay answered: the
+    message may have arrived, so sending it again could deliver it twice."""
+
+
 @runtime_checkable
 class SlackSender(Protocol):
     """What the mailer needs from Slack; the Slack channel implements it.
@@ -59,7 +65,7 @@ class EmailTransport(Protocol):
     Synchronous on purpose: the mailer runs a whole batch in one worker thread, so the
     event loop stays free and no thread hop is paid per message. `send` takes the finished
     message bytes; `ready` is called while the relay answers MAIL, always before DATA (the
-    mailer commits the previous message's outcome there).
+    mailer commits the previous message's outcome there, and marks this one handed over).
     """
 
     def open(self) -> None: ...
@@ -107,6 +113,15 @@ def _classify(code: int, message: str) -> DeliveryError:
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+_PLAIN_ADDRESS = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+")
+
+
+def _quote(addr: str) -> str:
+    """`<addr>` for the envelope; a plain address (nearly all) without smtplib's general
+    address parser, which costs about as much as the rest of the envelope."""
+    if _PLAIN_ADDRESS.fullmatch(addr):
+        return f"<{addr}>"
+    return smtplib.quoteaddr(addr)
 
 
 def _text(resp: bytes | str) -> str:
@@ -123,6 +138,7 @@ class RelayTransport:
         self.timeout = timeout
         self._smtp: smtplib.SMTP | None = None
         self._last = 0.0
+        self._dot_written = False
 
     def open(self) -> None:
         self._connect()
@@ -169,19 +185,23 @@ class RelayTransport:
     ) -> None:
         self._pace()
         smtp = self._smtp or self._connect()
+        self._dot_written = False
         try:
             if smtp.has_extn("pipelining"):
                 refused = self._pipelined(smtp, data, sender, recipients, ready)
             else:
                 refused = self._envelope(smtp, sender, recipients, ready)
-                code, resp = smtp.data(data)  # raises unless DATA got 354, returns the reply
-                if code != 250:
+                code, resp = smtp.docmd("data")
+                if code != 354:
                     raise smtplib.SMTPDataError(code, resp)
+                self._message(smtp, data)
         except smtplib.SMTPResponseException as exc:
             self._reset()
             raise _classify(exc.smtp_code, _text(exc.smtp_error)) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
+            if self._dot_written:
+                raise UncertainError(f"relay connection failed after the final dot: {exc}") from exc
             raise TransientError(f"relay connection failed: {exc}") from exc
         if refused:  # some recipients refused, others accepted: report the first refusal
             raise refused[0]
@@ -191,7 +211,7 @@ class RelayTransport:
     ) -> list[DeliveryError]:
         """MAIL and RCPT, with `ready()` run while the relay answers MAIL; the refusals when
         some recipients (not all) were refused."""
-        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(sender)}")
+        smtp.putcmd("mail", f"FROM:{_quote(sender)}")
         try:
             ready()
         except BaseException:
@@ -216,8 +236,8 @@ class RelayTransport:
     ) -> list[DeliveryError]:
         """MAIL, every RCPT and DATA in one write (RFC 2920), `ready()` while the relay
         answers, then the message; the refusals when some recipients (not all) were refused."""
-        commands = f"MAIL FROM:{smtplib.quoteaddr(sender)}\r\n" + "".join(
-            f"RCPT TO:{smtplib.quoteaddr(rcpt)}\r\n" for rcpt in recipients
+        commands = f"MAIL FROM:{_quote(sender)}\r\n" + "".join(
+            f"RCPT TO:{_quote(rcpt)}\r\n" for rcpt in recipients
         )
         smtp.send(commands + "DATA\r\n")
         try:
@@ -238,12 +258,17 @@ class RelayTransport:
             if mail[0] != 250:
                 raise _classify(mail[0], _text(mail[1]))
             raise refused[0] if refused else _classify(go[0], _text(go[1]))
-        body = _LEADING_DOT.sub(b"..", data)
+        self._message(smtp, data)
+        return refused
+
+    def _message(self, smtp: smtplib.SMTP, data: bytes) -> None:
+        """The message after 354, its final dot, and the relay's verdict."""
+        body = _LEADING_DOT.sub(b"..", data) if b"\n." in data or data[:1] == b"." else data
         smtp.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
+        self._dot_written = True
         code, resp = smtp.getreply()
         if code != 250:
             raise smtplib.SMTPDataError(code, resp)
-        return refused
 
     def _reset(self) -> None:
         if self._smtp is not None:

@@ -9,7 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from store.models import OutboxChannel, OutboxMessage
+from store.models import (
+    Campaign,
+    CampaignRecipient,
+    CampaignStatus,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxStatus,
+    RecipientStatus,
+)
 
 
 class HeaderInjectionError(ValueError):
@@ -68,4 +76,29 @@ def enqueue(
             session.flush()
     except IntegrityError:
         return None  # another process queued the same key first
+    return row
+
+
+class NotRetryable(ValueError):
+    """Only a failed row can be sent once more."""
+
+
+def requeue(session: Session, row_id: int, *, now: datetime) -> OutboxMessage:
+    """A failed row goes back to the queue, due now, its attempts kept. A campaign message
+    takes its recipient back to the queue and, if the campaign had finished, reopens it for
+    that one message (the campaign sender only sends for campaigns that are sending)."""
+    row = session.get(OutboxMessage, row_id)
+    if row is None:
+        raise NotRetryable(f"no outbox message {row_id}")
+    if row.status != OutboxStatus.FAILED:
+        raise NotRetryable(f"outbox message {row_id} is {row.status}, not failed")
+    row.status, row.due_at = OutboxStatus.PENDING, now
+    row.claimed_by, row.claimed_at, row.sent_at = None, None, None
+    if row.campaign_recipient_id is not None:
+        recipient = session.get(CampaignRecipient, row.campaign_recipient_id)
+        if recipient is not None:
+            recipient.status, recipient.detail = RecipientStatus.QUEUED, None
+            campaign = session.get(Campaign, recipient.campaign_id)
+            if campaign is not None and campaign.status == CampaignStatus.SENT:
+                campaign.status, campaign.finished_at = CampaignStatus.SENDING, None
     return row

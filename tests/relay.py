@@ -30,6 +30,7 @@ class RecordingHandler:
     data_started: threading.Event = field(default_factory=threading.Event)
     pipelining: bool = False  # offer PIPELINING (aiosmtpd reads pipelined commands in order)
     refuse: set[str] = field(default_factory=set)  # recipients refused at RCPT with a 550
+    hang_up: set[str] = field(default_factory=set)  # taken, then the line drops unanswered
 
     async def handle_EHLO(
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
@@ -62,6 +63,8 @@ class RecordingHandler:
         msg = message_from_bytes(raw, policy=policy.default)
         assert isinstance(msg, EmailMessage)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg))
+        if self.hang_up & set(envelope.rcpt_tos):
+            server.transport.abort()  # the reply below goes nowhere
         return "250 2.0.0 queued"
 
 

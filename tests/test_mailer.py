@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from jobs.campaigns.outcomes import mark_sent
 from jobs.mailer import Mailer
 from jobs.transport import PermanentError, RelayConfig, TransientError
 from store.db import Database
@@ -238,6 +239,27 @@ def test_a_pipelining_relay_gets_the_same_outcomes_over_one_connection(
         assert row(sqlite_db, both).last_error == "550 5.1.1 no such user here"
 
 
+def test_a_connection_lost_after_the_dot_is_not_sent_again(
+    sqlite_db: Database, tmp_path: Path, now: datetime
+) -> None:
+    first = queue(sqlite_db, now, "k1", to="ann@example.com")
+    second = queue(sqlite_db, now, "k2", to="bob@example.com")
+    with Relay() as relay:
+        relay.handler.hang_up = {"ann@example.com"}
+        settings = settings_for(sqlite_db, tmp_path, relay_url=relay.url)
+        report = deliver(sqlite_db, settings, now)
+        assert (report.sent, report.retried, report.failed) == (1, 0, 1)
+        assert deliver(sqlite_db, settings, now + timedelta(hours=7)).claimed == 0
+        assert sorted(r for m in relay.received for r in m.rcpt_tos) == [
+            "ann@example.com",
+            "bob@example.com",
+        ]
+    lost = row(sqlite_db, first)
+    assert lost.status == OutboxStatus.FAILED and lost.last_error is not None
+    assert "it may have arrived; not sent again" in lost.last_error
+    assert row(sqlite_db, second).status == OutboxStatus.SENT
+
+
 def test_an_unreachable_relay_leaves_every_row_for_a_retry(
     sqlite_db: Database, tmp_path: Path, now: datetime
 ) -> None:
@@ -279,22 +301,42 @@ def test_a_claim_left_by_a_crashed_process_is_delivered_once_after_the_timeout(
     assert row(sqlite_db, rid).message_id == rows[0].message_id  # same Message-ID on resend
 
 
-def test_a_killed_crm_outbox_deliver_is_made_good_by_the_next_run(
+def test_after_a_crash_only_the_message_handed_over_is_held_back(
+    db: Database, tmp_path: Path, now: datetime
+) -> None:
+    settings = settings_for(db, tmp_path)
+    ids = [queue(db, now, f"k{n}", to=f"p{n}@example.com") for n in range(3)]
+    crashed = Mailer(db, settings, worker="crashed")
+    rows, _ = crashed.claim(now)
+    assert [r.id for r in rows] == ids and len({r.message_id for r in rows}) == 3
+    with db.engine.connect() as conn:  # what the sender commits just before the first dot
+        mark_sent(conn, "crashed", [], handing=(ids[0], now))
+    # ... and then it dies
+    report = deliver(db, settings, now + timedelta(minutes=11))
+    assert (report.sent, report.failed) == (2, 1)
+    assert deliver(db, settings, now + timedelta(hours=1)).claimed == 0
+    assert sorted(str(m["To"]) for m in maildir_messages(tmp_path / "maildir")) == [
+        "p1@example.com",
+        "p2@example.com",
+    ]
+    held = row(db, ids[0])
+    assert held.status == OutboxStatus.FAILED and held.last_error is not None
+    assert "it may have arrived; not sent again so that nobody gets it twice" in held.last_error
+    assert f"`crm outbox retry {ids[0]}` sends it once more" in held.last_error
+    assert [row(db, i).message_id for i in ids[1:]] == [r.message_id for r in rows[1:]]
+
+
+def test_a_killed_deliver_never_sends_twice_and_sends_what_it_had_not_handed_over(
     crm_env: Path, capsys: pytest.CaptureFixture[str], now: datetime
 ) -> None:
     db = Database(os.environ["CRM_DATABASE_URL"])
-    rid = queue(db, now)
+    first, *others = [queue(db, now, f"k{n}", to=f"p{n}@example.com") for n in range(3)]
     with Relay() as relay:
-        relay.handler.stall = threading.Event()
+        relay.handler.stall = threading.Event()  # the first message's dot arrives, no answer
         env = {**os.environ, "CRM_RELAY_URL": relay.url}
+        crm = str(Path(sys.executable).parent / "crm")
         proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "crm"),
-                "outbox",
-                "deliver",
-                "--now",
-                now.isoformat(),
-            ],
+            [crm, "outbox", "deliver", "--now", now.isoformat()],
             cwd=crm_env,
             env=env,
             stdout=subprocess.PIPE,
@@ -302,13 +344,15 @@ def test_a_killed_crm_outbox_deliver_is_made_good_by_the_next_run(
         )
         try:
             assert relay.handler.data_started.wait(90), proc.communicate(timeout=5)
-            assert row(db, rid).status == OutboxStatus.SENDING
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
         finally:
             if proc.poll() is None:
                 proc.kill()
-        relay.handler.stall.set()
+        handed, *waiting = [row(db, i) for i in (first, *others)]
+        assert handed.status == OutboxStatus.SENDING and handed.sent_at is not None
+        assert all(r.status == OutboxStatus.SENDING and r.sent_at is None for r in waiting)
+        relay.handler.stall.set()  # the relay's answer never reaches the dead sender
         relay.handler.stall = None
         time.sleep(0.2)
         os.environ["CRM_RELAY_URL"] = relay.url
@@ -316,13 +360,31 @@ def test_a_killed_crm_outbox_deliver_is_made_good_by_the_next_run(
             later = (now + timedelta(minutes=11)).isoformat()
             result = run_crm(capsys, "outbox", "deliver", "--now", later)
             assert result.code == 0, result.err
-            assert "delivered 1" in result.out
+            assert result.out.startswith("delivered 2, retrying 0, failed 1"), result.out
             assert run_crm(capsys, "outbox", "deliver", "--now", later).out.startswith(
                 "delivered 0"
             )
+            assert sorted(r for m in relay.received for r in m.rcpt_tos) == [
+                "p1@example.com",
+                "p2@example.com",
+            ]
+            failed = row(db, first)
+            assert failed.status == OutboxStatus.FAILED
+            assert failed.last_error is not None
+            assert "it may have arrived; not sent again" in failed.last_error
+            assert f"`crm outbox retry {first}` sends it once more" in failed.last_error
+            # the relay's log shows it never arrived: the operator sends it once more
+            retried = run_crm(capsys, "outbox", "retry", str(first), "--now", later)
+            assert retried.code == 0, retried.err
+            assert run_crm(capsys, "outbox", "deliver", "--now", later).out.startswith(
+                "delivered 1"
+            )
+            assert run_crm(capsys, "outbox", "retry", str(first)).code == 1  # sent: nothing to do
         finally:
             del os.environ["CRM_RELAY_URL"]
-        assert len(relay.received) == 1
+        rcpts = sorted(r for m in relay.received for r in m.rcpt_tos)
+        assert rcpts == ["p0@example.com", "p1@example.com", "p2@example.com"]
+        assert row(db, first).attempts == 2  # the interrupted attempt counts
     db.dispose()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli import run_crm
+from tests.relay import Relay
 
 
 def _setup(capsys: pytest.CaptureFixture[str], env: Path) -> None:
@@ -90,3 +91,30 @@ def test_mistakes_get_one_clear_line(capsys: pytest.CaptureFixture[str], crm_env
     )
     assert when.code == 0 and "scheduled for 2026-12-01T08:00:00+01:00" in when.out
     assert run_crm(capsys, "campaign", "send", "L", "--at", "yesterday").code == 2
+
+
+def test_a_message_the_relay_may_have_taken_is_not_resent_until_asked(
+    capsys: pytest.CaptureFixture[str], crm_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_CAMPAIGN_RATE", "0")
+    _setup(capsys, crm_env)
+    body = ("--subject", "News", "--body", "b.md", "--segment", "tag:newsletter")
+    assert run_crm(capsys, "campaign", "create", "--name", "Nov", *body).code == 0
+    with Relay() as relay:
+        monkeypatch.setenv("CRM_RELAY_URL", relay.url)
+        relay.handler.hang_up = {"jane@acme.com"}  # takes it, then the line drops unanswered
+        sent = run_crm(capsys, "campaign", "send", "Nov")
+        assert sent.code == 0 and "0 sent, 1 failed" in sent.out, sent.out
+        status = json.loads(run_crm(capsys, "campaign", "status", "Nov", "--json").out)
+        assert (status["status"], status["sent"], status["failed"]) == ("sent", 0, 1)
+        assert len(relay.received) == 1
+        [row] = json.loads(run_crm(capsys, "outbox", "list", "--json").out)
+        assert row["status"] == "failed" and "it may have arrived" in row["last_error"]
+        # the relay's log would say whether it arrived; here the operator sends it once more
+        relay.handler.hang_up = set()
+        assert run_crm(capsys, "outbox", "retry", str(row["id"])).code == 0
+        again = run_crm(capsys, "campaign", "send", "Nov")
+        assert again.code == 0 and "1 sent, 0 failed" in again.out, again.out
+        assert len(relay.received) == 2
+    status = json.loads(run_crm(capsys, "campaign", "status", "Nov", "--json").out)
+    assert (status["status"], status["sent"], status["failed"]) == ("sent", 1, 0)

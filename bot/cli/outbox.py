@@ -1,4 +1,4 @@
-"""`crm outbox list [--json]` and `crm outbox deliver [--now]`."""
+"""`crm outbox list [--json]`, `crm outbox deliver [--now]` and `crm outbox retry ID`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 import typer
 from sqlalchemy import select
 
-from bot.cli.common import context, print_json
+from bot.cli.common import CliError, context, print_json
 from jobs.mailer import Mailer
 from store.models import OutboxMessage, OutboxStatus
+from store.outbox import NotRetryable, requeue
 
 app = typer.Typer(help="What is queued to send, and sending it.", no_args_is_help=True)
 
@@ -74,3 +75,22 @@ def deliver(
     finally:
         ctx.close()
     typer.echo(f"delivered {report.sent}, retrying {report.retried}, failed {report.failed}")
+
+
+@app.command("retry")
+def retry(
+    row_id: int = typer.Argument(..., metavar="ID", help="the failed outbox row"),
+    now: str | None = typer.Option(None, "--now", help="due at this ISO time (default now)"),
+) -> None:
+    """Send one failed message once more: it is due now, its attempts kept. For a message
+    interrupted while the relay was taking it, check first that it did not arrive."""
+    ctx = context(now)
+    try:
+        with ctx.db.write() as session:
+            row = requeue(session, row_id, now=ctx.now())
+            line = f"outbox {row.id} queued again: {row.to_addr}  {row.subject}"
+    except NotRetryable as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        ctx.close()
+    typer.echo(line)

@@ -6,10 +6,13 @@ claimed row. A claim is given up ("stale") when it is older than the lease, or a
 it names a process on this host that no longer exists (a sender killed with SIGKILL is
 replaced by the next run without waiting out the lease).
 
-A stale row is sent again with the same Message-ID. That is the at-least-once rule: the one
-message a dead sender may have handed over without recording it goes out a second time,
-and the receiving side recognises the copy by its Message-ID. See recorder.Recorder for why there
-is at most one such message per connection.
+What happens to a stale row depends on its `sent_at`. A sender sets it, while the row
+stays `sending`, in the commit made just before the message's final dot (outcomes.py): so
+a stale row without it certainly never reached the relay and is sent again, with the
+Message-ID fixed at its first claim; a stale row with it (at most one per connection of the
+dead sender) may have arrived. That one is not sent again, so that nobody gets a message
+twice: it becomes `failed` with the reason below, its campaign recipient too, and
+`crm outbox retry ID` sends it once more when the relay's log shows it never arrived.
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from jobs.campaigns.mime import split_address
@@ -44,6 +48,16 @@ log = logging.getLogger(__name__)
 KINDS = (KIND, TEST_KIND)
 
 LEASE = timedelta(minutes=10)
+
+INTERRUPTED = (
+    "interrupted while the relay was taking it: it may have arrived; not sent again so that "
+    "nobody gets it twice; `crm outbox retry {id}` sends it once more"
+)
+
+
+def interrupted(row_id: int) -> str:
+    """What a row handed over to the relay without an answer says in `last_error`."""
+    return INTERRUPTED.format(id=row_id)
 
 
 def worker_id() -> str:
@@ -112,6 +126,7 @@ _COLUMNS = (
     CampaignRecipient.campaign_id,
     _OUT.claimed_by,
     _OUT.claimed_at,
+    _OUT.sent_at,
 )
 
 
@@ -144,11 +159,13 @@ def claim(
     SQLite `BEGIN IMMEDIATE`, on PostgreSQL `FOR UPDATE SKIP LOCKED`), so two senders never
     hold the same row. Suppressed addresses are cancelled on the way."""
     with db.write() as session:
-        found = [
+        stale = [
             r
             for r in session.execute(_candidates(kinds, _OUT.status == OutboxStatus.SENDING, limit))
             if is_stale(r.claimed_by, r.claimed_at, now)
         ]
+        give_up_handed_over(session, [(r.id, r.campaign_recipient_id) for r in stale if r.sent_at])
+        found = [r for r in stale if r.sent_at is None]
         for r in found:
             log.warning(
                 "campaign message %s: claim by %s is stale, sending again", r.id, r.claimed_by
@@ -160,7 +177,7 @@ def claim(
         session.execute(
             update(_OUT)
             .where(_OUT.id.in_([r.id for r in found]))
-            .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now)
+            .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now, sent_at=None)
             .execution_options(synchronize_session=False)
         )
         rows = [
@@ -179,6 +196,36 @@ def claim(
             for r in found
         ]
         return _drop_suppressed(session, rows)
+
+
+def give_up_handed_over(session: Session, rows: Sequence[tuple[int, int | None]]) -> None:
+    """Stale rows (outbox id, campaign recipient id) a dead sender had handed to the relay
+    fail as uncertain instead of going out again."""
+    if not rows:
+        return
+    for row_id, _ in rows:
+        log.warning("outbox row %s: interrupted while the relay was taking it; not resent", row_id)
+    out, recipients_table = cast(Table, _OUT.__table__), cast(Table, CampaignRecipient.__table__)
+    conn = session.connection()  # Core: one executemany, no ORM bulk-by-key rules
+    conn.execute(
+        update(out)
+        .where(out.c.id == bindparam("row_id"), out.c.status == OutboxStatus.SENDING)
+        .values(
+            status=OutboxStatus.FAILED,
+            claimed_by=None,
+            attempts=out.c.attempts + 1,
+            last_error=bindparam("error"),
+        ),
+        [{"row_id": i, "error": interrupted(i)} for i, _ in rows],
+    )
+    recipients = [(i, r) for i, r in rows if r is not None]
+    if recipients:
+        conn.execute(
+            update(recipients_table)
+            .where(recipients_table.c.id == bindparam("rid"))
+            .values(status=RecipientStatus.FAILED, detail=bindparam("error")),
+            [{"rid": r, "error": interrupted(i)} for i, r in recipients],
+        )
 
 
 def _drop_suppressed(session: Session, rows: list[Row]) -> list[Row]:

@@ -2,15 +2,18 @@
 
 A pass claims a batch of due rows in one transaction (`sending`, see claims.py), sends them
 over the connections it was given, and records each accepted message while the relay is
-busy with the next one: after the next message's MAIL, RCPT and DATA have gone out and
-before its final dot (the transport's `ready` hook). Rows it claimed but did not get to (a
-campaign paused mid-batch) go back to `pending` at the end of the pass.
+busy with the next one: after the next message's envelope went out and before its final dot
+(the transport's `ready` hook). That same commit marks the next message handed over (its
+`sent_at` set, still `sending`); the first message of a connection gets the mark in a
+commit of its own. Rows it claimed but did not get to (a campaign paused mid-batch) go back
+to `pending` at the end of the pass.
 
-Delivery is at least once. A sender killed at any point loses nothing. At any moment each
-connection has at most one message the relay may hold that the store does not call sent
-(the one just accepted, or the one whose dot went out as the sender died); after a crash
-that one message is sent again, with the same Message-ID, which lets receiving systems
-drop the copy. No other message can go out twice.
+Nobody gets a message twice. A sender killed at any point loses nothing it had not marked:
+at any moment each connection has at most one marked, unrecorded message, the only one the
+relay may hold without the store calling it sent. After a crash that one is not sent again:
+it is failed as uncertain (claims.py) and `crm outbox retry ID` sends it once more if the
+relay log shows it never arrived; every other claimed row is sent again, with the same
+Message-ID. A connection lost after the dot, before the relay's answer, is uncertain too.
 
 Errors that say something is wrong with the sending itself (the relay refuses us, the
 connection drops, a message is rejected at DATA) count towards the campaign's consecutive
@@ -31,7 +34,7 @@ from typing import cast
 from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from jobs.campaigns.claims import KINDS, Row, claim, worker_id
+from jobs.campaigns.claims import KINDS, Row, claim, interrupted, worker_id
 from jobs.campaigns.mime import ENVELOPE_HEADER, build_message, split_address
 from jobs.campaigns.outcomes import mark_sent
 from jobs.campaigns.transport import CampaignTransport, SendFailure
@@ -164,11 +167,15 @@ class _Record:
         self.store = store
         self.worker = worker
         self.pending: list[_Sent] = []
+        self.handing: tuple[int, datetime] | None = None  # the message about to go over
 
     def flush(self) -> None:
-        if self.pending:
+        """Commit the accepted messages (and the mark on the one in hand, when called as
+        the transport's `ready`)."""
+        handing, self.handing = self.handing, None
+        if self.pending or handing is not None:
             batch, self.pending = self.pending, []
-            _flush_sent(self.store, self.worker, batch)
+            _flush_sent(self.store, self.worker, batch, handing)
 
 
 def _deliver_one(
@@ -194,6 +201,7 @@ def _deliver_one(
         headers=row.headers,
     )
     cid = row.campaign_id
+    record.handing = (row.id, now)
     try:
         transport.send(envelope, rcpt, data, record.flush)
     except SendFailure as exc:
@@ -206,6 +214,8 @@ def _deliver_one(
                 shared.errors[cid] = 0
         record.pending.append(_Sent(row, now, reset))
         return
+    finally:
+        record.handing = None
     record.flush()
     outcome = _record_failure(db, settings, row, failure, now)
     with shared.lock:
@@ -233,13 +243,16 @@ _RELEASE = (
 )
 
 
-def _flush_sent(store: Connection, worker: str, sent: list[_Sent]) -> None:
+def _flush_sent(
+    store: Connection, worker: str, sent: list[_Sent], handing: tuple[int, datetime] | None
+) -> None:
     mark_sent(
         store,
         worker,
         [(s.row.id, s.at) for s in sent],
         recipients=[(s.row.recipient_id, s.at) for s in sent if s.row.recipient_id],
         reset_campaigns={s.row.campaign_id for s in sent if s.reset_errors and s.row.campaign_id},
+        handing=handing,
     )
 
 
@@ -255,7 +268,8 @@ def _record_failure(
     db: Database, settings: Settings, row: Row, failure: SendFailure, now: datetime
 ) -> str:
     """Write down what went wrong; 'failed' or 'deferred'. A connection lost after the dot
-    (the relay may have the message) is retried like any network error: at least once."""
+    (the relay may have the message) is not retried: it fails as uncertain, like a message
+    a dead sender had handed over."""
     from jobs.campaigns.bounces import record_bounce
 
     with db.write() as session:
@@ -267,6 +281,12 @@ def _record_failure(
         out.sent_at = None
         out.claimed_by = None
         recipient = session.get(CampaignRecipient, row.recipient_id) if row.recipient_id else None
+        if failure.maybe_delivered:
+            out.last_error = f"{interrupted(row.id)} ({failure})"[:2000]
+            out.status, out.sent_at = OutboxStatus.FAILED, now
+            if recipient is not None:
+                recipient.status, recipient.detail = RecipientStatus.FAILED, interrupted(row.id)
+            return "failed"
         if failure.permanent or out.attempts >= MAX_ATTEMPTS:
             out.status = OutboxStatus.FAILED
             if recipient is not None:

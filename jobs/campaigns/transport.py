@@ -3,9 +3,10 @@
 What this adds to a plain SMTP client: a hook, `ready`, run once per message while the relay
 is busy with its envelope (after MAIL, RCPT and DATA went out, before their replies are
 read) and always before the terminating `.`. The sender commits the previous message's
-outcome there, so a crash can leave at most one message per connection handed over but
-unrecorded. A relay discards a message whose connection closes before the dot, so if
-`ready` raises, the connection is dropped and nothing of this message is handed over.
+outcome there and marks this one handed over, so a crash can leave at most one message per
+connection handed over but unrecorded, and the store knows which. A relay discards a
+message whose connection closes before the dot, so if `ready` raises, the connection is
+dropped and nothing of this message is handed over.
 
 When the relay offers PIPELINING (RFC 2920), MAIL, RCPT and DATA go out in one write and
 their three replies are read after it: one round trip per message instead of three.
