@@ -28,7 +28,7 @@ from store.imports.contact_companies import ImportMemo, resolve_companies
 from store.imports.report import ImportReport
 from store.models import Base, contact_tags
 from store.normalize import company_domain_for, name_key
-from store.search_index import reindex_contact_names
+from store.search_index import index_new_contacts, reindex_contact_names
 
 BATCH_SIZE = 1000
 _CONTACTS = Base.metadata.tables["contacts"]
@@ -215,7 +215,8 @@ def import_batch(
             report.reject(row.line, str(exc))
     if not cleaned:
         return report
-    made = resolve_companies(session, cleaned, memo or ImportMemo())
+    memo = memo or ImportMemo()
+    made = resolve_companies(session, cleaned, memo)
     batch = _Batch(session, cleaned, made)
     for item in cleaned:
         rec, created = batch.find_or_new(item)
@@ -228,8 +229,23 @@ def import_batch(
         else:
             report.unchanged += 1
     batch.write(now)
-    reindex_contact_names(session, [r.id for r in [*batch.new, *batch.loaded.values()] if r.id])
+    _index_names(session, batch, memo)
     return report
+
+
+def _index_names(session: Session, batch: _Batch, memo: ImportMemo) -> None:
+    """The search index learns the names this batch wrote (companies: `resolve_companies`).
+
+    New contacts are indexed from the values in hand; a stored contact only when the
+    file filled its empty name, the one way an import changes what it is found by."""
+    index_new_contacts(
+        session,
+        [(r.id, r.values["name"], r.values["name_key"]) for r in batch.new if r.id],
+        known=memo.words,
+    )
+    named = [r.id for r in batch.loaded.values() if r.id and "name" in r.dirty]
+    if named:
+        reindex_contact_names(session, named, with_companies=False)
 
 
 class _Batch:
