@@ -26,10 +26,11 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
-    tuple_,
+    type_coerce,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import Subquery
 from sqlalchemy.types import NullType
 
 _Processor = Callable[[Any], Any] | None
@@ -163,21 +164,22 @@ def _array_of(col: Any) -> postgresql.ARRAY[Any]:
     return postgresql.ARRAY(kind)
 
 
-def among_pairs(
-    session: Session, a: Any, b: Any, pairs: Iterable[tuple[Any, Any]]
-) -> ColumnElement[bool]:
-    """`(a, b) IN pairs` with two bound parameters (one on SQLite), as `among`."""
+def pair_rows(session: Session, a: Any, b: Any, pairs: Iterable[tuple[Any, Any]]) -> Subquery:
+    """`pairs` as a table of two columns, `a` and `b` (typed as the columns given), bound
+    as one parameter on SQLite and two on PostgreSQL, as `among`.
+
+    Joined to the table on both columns, it lets SQLite probe an index on the pair;
+    `(a, b) IN (...)` would probe by the first column alone and read every row of it.
+    """
     items = list(pairs)
     if session.get_bind().dialect.name == "postgresql":
         first, second = [p[0] for p in items], [p[1] for p in items]
-        sub = select(
-            func.unnest(bindparam(None, first, type_=_array_of(a))),
-            func.unnest(bindparam(None, second, type_=_array_of(b))),
-        )
-        return tuple_(a, b).in_(sub)
+        return select(
+            func.unnest(bindparam(None, first, type_=_array_of(a))).label("a"),
+            func.unnest(bindparam(None, second, type_=_array_of(b))).label("b"),
+        ).subquery()
     rows = func.json_each(bindparam(None, json.dumps(items), type_=String())).table_valued("value")
-    pair = select(
-        func.json_extract(rows.c.value, literal_column("'$[0]'")),
-        func.json_extract(rows.c.value, literal_column("'$[1]'")),
-    )
-    return tuple_(a, b).in_(pair)
+    return select(
+        type_coerce(func.json_extract(rows.c.value, literal_column("'$[0]'")), a.type).label("a"),
+        type_coerce(func.json_extract(rows.c.value, literal_column("'$[1]'")), b.type).label("b"),
+    ).subquery()

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from store.contact_fields import ContactError, clean_email, clean_phone, clean_tags, clean_text
 from store.db import Database
-from store.imports.bulk import among, among_pairs, insert_rows, large_cache
+from store.imports.bulk import among, insert_rows, large_cache, pair_rows
 from store.imports.contact_companies import ImportMemo, resolve_companies
 from store.imports.report import ImportReport
 from store.models import Base, contact_tags
@@ -268,24 +268,24 @@ class _Batch:
             for i in items
             if (cid := i.company_id) is not None and cid not in made and (key := i.key)
         }
-        # Company first: SQLite searches the index of the pair's first column, and a
-        # company holds a handful of people where a common name recurs across thousands.
-        # Merged contacts are skipped here, not in SQL, so no planner can prefer the index
-        # on merged_into_id (NULL for nearly every row) and scan the whole table.
+        # Joined on both columns, the pairs are found by one probe each of the index on
+        # (company_id, name_key). Merged contacts are skipped here, not in SQL, so no
+        # planner can prefer the index on merged_into_id (NULL for nearly every row).
         c = _CONTACTS.c
-        name_hits = (
-            [
+        name_hits: list[tuple[int, str, int]] = []
+        if pairs:
+            wanted = pair_rows(session, c.company_id, c.name_key, sorted(pairs))
+            query = (
+                select(c.id, c.name_key, c.company_id, c.merged_into_id)
+                .select_from(wanted)
+                .join(_CONTACTS, (c.company_id == wanted.c.a) & (c.name_key == wanted.c.b))
+                .order_by(c.id.desc())
+            )
+            name_hits = [
                 (cid, key, company_id)
-                for cid, key, company_id, merged in session.execute(
-                    select(c.id, c.name_key, c.company_id, c.merged_into_id)
-                    .where(among_pairs(session, c.company_id, c.name_key, sorted(pairs)))
-                    .order_by(c.id.desc())
-                )
+                for cid, key, company_id, merged in session.execute(query)
                 if merged is None
             ]
-            if pairs
-            else []
-        )
         self._load(set(owner.values()) | {cid for cid, _, _ in name_hits})
         for email, cid in owner.items():
             self.by_email[email] = self.loaded[self._survivor(cid)]
