@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -106,7 +107,16 @@ class Contact(Base):
     __tablename__ = "contacts"
     # (company, name key) finds a namesake at the same company (the dedupe after email)
     # with one index probe; by its first column it also serves every lookup by company.
-    __table_args__ = (Index("ix_contacts_company_name", "company_id", "name_key"),)
+    # People without a company are left out: nothing looks them up by a NULL company.
+    __table_args__ = (
+        Index(
+            "ix_contacts_company_name",
+            "company_id",
+            "name_key",
+            sqlite_where=text("company_id IS NOT NULL"),
+            postgresql_where=text("company_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str | None] = mapped_column(String(300), index=True)
