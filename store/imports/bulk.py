@@ -129,7 +129,7 @@ def _converted(proc: Callable[[Any], Any], column: list[Any]) -> list[Any]:
     `now`, its few consent dates, `{}`, enums. Keyed by type too, so `True` and `1`
     (equal, same hash) keep their own conversions; unhashable values by their repr."""
     seen: dict[tuple[type, Any], Any] = {}
-    out = []
+    out: list[Any] = []
     last: Any = seen  # a sentinel no value is
     converted: Any = None
     for value in column:

@@ -281,10 +281,9 @@ class _Batch:
                 .join(_CONTACTS, (c.company_id == wanted.c.a) & (c.name_key == wanted.c.b))
                 .order_by(c.id.desc())
             )
+            rows: Iterable[Any] = session.execute(query)
             name_hits = [
-                (cid, key, company_id)
-                for cid, key, company_id, merged in session.execute(query)
-                if merged is None
+                (cid, key, company_id) for cid, key, company_id, merged in rows if merged is None
             ]
         self._load(set(owner.values()) | {cid for cid, _, _ in name_hits})
         for email, cid in owner.items():
