@@ -66,7 +66,7 @@ class ContactRow:
     error: str | None = None  # the reader could not make sense of the line
 
 
-@dataclass
+@dataclass(slots=True)
 class _Clean:
     line: int
     values: dict[str, Any]
@@ -81,7 +81,7 @@ class _Clean:
     company_id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Rec:
     """A contact's state during a batch: loaded from the store or made by this batch."""
 
