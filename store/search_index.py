@@ -134,6 +134,42 @@ def _sync(
         _learn_words(session, {w for w, _ in added})
 
 
+def index_new_contacts(
+    session: Session,
+    contacts: Iterable[tuple[int, str | None, str | None]],
+    *,
+    known: set[str] | None = None,
+) -> None:
+    """Index contacts this transaction has just inserted, from (id, name, name_key) in hand.
+
+    Writes the rows `reindex_contact_names` would, without reading anything back: a
+    contact just inserted is not merged and has no words yet (a word row needs its
+    contact to exist). `known` as in `_learn_words`.
+    """
+    rows = sorted({(w, cid) for cid, name, key in contacts for w in name_words(name, key)})
+    _add_words(session, _CONTACT_WORDS, "contact_id", rows, known)
+
+
+def index_new_companies(
+    session: Session, companies: Iterable[tuple[int, str | None]], *, known: set[str] | None = None
+) -> None:
+    """`index_new_contacts` for companies just inserted, from (id, name)."""
+    rows = sorted({(w, cid) for cid, name in companies for w in name_words(name)})
+    _add_words(session, _COMPANY_WORDS, "company_id", rows, known)
+
+
+def _add_words(
+    session: Session,
+    table: Table,
+    owner: str,
+    rows: list[tuple[str, int]],
+    known: set[str] | None,
+) -> None:
+    if rows:
+        _bulk_insert(session, table, ("word", owner), rows)
+        _learn_words(session, {w for w, _ in rows}, known)
+
+
 def reindex_all(session: Session) -> None:
     """Rebuild the whole index (the migration that introduces it, a repair)."""
     contact_ids = session.scalars(select(Contact.id).order_by(Contact.id)).all()
@@ -141,8 +177,18 @@ def reindex_all(session: Session) -> None:
     reindex_company_names(session, session.scalars(select(Company.id).order_by(Company.id)).all())
 
 
-def _learn_words(session: Session, words: set[str]) -> None:
-    """Add the trigrams of words not seen before; each word's `^xx` row says it is known."""
+def _learn_words(session: Session, words: set[str], known: set[str] | None = None) -> None:
+    """Add the trigrams of words not seen before; each word's `^xx` row says it is known.
+
+    `known`, a caller's memo of words whose trigrams are stored, spares the lookup for
+    them and is given the rest. Trigrams are never removed, so the memo stays true as
+    long as the transactions that filled it commit; a caller drops it when one does not.
+    A bulk import repeats a few thousand words a hundred thousand times.
+    """
+    if known is not None:
+        fresh = words - known
+        known.update(fresh)
+        words = fresh
     for chunk in _chunks(words):
         leads = {lead_trigram(w) for w in chunk}
         known = set(

@@ -6,12 +6,15 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from store.contacts import contact_by_email, merge_contacts, upsert_contact
 from store.db import Database
 from store.imports.contact_files import read_contact_file, vcard_rows
 from store.imports.contacts import ContactRow, import_contacts
-from store.models import Company, Contact
+from store.models import Company, CompanyNameWord, Contact, ContactNameWord, NameTrigram
+from store.search import search
+from store.search_index import reindex_all
 
 DATA = Path(__file__).parent / "data" / "contacts"
 
@@ -155,3 +158,36 @@ def test_a_namesake_at_the_same_company_in_a_later_batch_is_the_same_person(
         jane = contact_by_email(s, "j.doe@acme.com")
         assert jane is not None and jane.id not in (gone, kept)
         assert jane.title == "CFO" and jane.primary_phone == "+49301234567"
+
+
+def _search_index(s: Session) -> list[list[tuple[object, ...]]]:
+    tables = (ContactNameWord, CompanyNameWord, NameTrigram)
+    return [sorted(tuple(r) for r in s.execute(select(*t.__table__.columns))) for t in tables]
+
+
+def test_imported_names_are_indexed_as_a_full_reindex_would(db: Database, now: datetime) -> None:
+    with db.write() as s:  # a nameless contact at Initech, a company named after its domain
+        nameless = upsert_contact(s, email="li@initech.io", now=now).contact.id
+    people = [
+        ContactRow(2, "Zoë Jörgensen", ("zoe@initech.io",), company="Initrode Software"),
+        ContactRow(3, "Li Wei", ("li@initech.io",)),
+        ContactRow(4, "Anna Lindqvist", ("anna@gmail.com",), company="Hooli"),
+        ContactRow(5, "Anna Berg", ("berg@hooli.com",), company="Hooli Search"),
+        ContactRow(6, "Wei Anna", ("wei@hooli.com",)),
+    ]
+    report = import_contacts(db, people, now=now, batch_size=2)
+    assert (report.created, report.updated) == (4, 1)
+    with db.read() as s:
+        stored = _search_index(s)
+        assert search(s, "Li Wei", kinds=("contact",))[0].id == nameless
+        assert search(s, "initrode")[0].label == "Initrode Software (initech.io)"
+        assert search(s, "zoe jorgensen")[0].label.startswith("Zoë Jörgensen")
+        assert search(s, "lindqvst")[0].label.startswith("Anna Lindqvist")
+    with db.write() as s:
+        reindex_all(s)
+    with db.read() as s:
+        assert _search_index(s) == stored
+    again = import_contacts(db, people, now=now, batch_size=3)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    with db.read() as s:
+        assert _search_index(s) == stored

@@ -9,7 +9,6 @@ filled from the table definition, and the rows go to the driver's `executemany`.
 from __future__ import annotations
 
 import json
-import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -26,10 +25,11 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
-    tuple_,
+    type_coerce,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import Subquery
 from sqlalchemy.types import NullType
 
 _Processor = Callable[[Any], Any] | None
@@ -103,37 +103,18 @@ def insert_rows(
         session.execute(insert(table), rows)
         return ids
     cols: Sequence[Column[Any]] = list(table.columns)
-    procs: list[_Processor] = [c.type._cached_bind_processor(dialect) for c in cols]
     names = [c.name for c in cols]
-    defaults = dict(zip(names, (_default(c) for c in cols), strict=True))
-    pick = operator.itemgetter(*names) if len(names) > 1 else lambda d: (d[names[0]],)
-    # Columns whose processor does something are converted after a plain copy, each
-    # distinct value once: a batch repeats its `now`, its few consent dates, `{}`, enums.
-    convert = [(i, p) for i, p in enumerate(procs) if p is not None]
-    memo: list[dict[tuple[type, Any], Any]] = [{} for _ in convert]
-    last: list[tuple[Any, Any]] = [(None, None)] * len(convert)
-    plan = list(enumerate(zip(convert, memo, strict=True)))
-    values: list[tuple[Any, ...]] = []
-    for row in rows:
-        full = pick(defaults | row)
-        if not convert:
-            values.append(full)
-            continue
-        out = list(full)
-        for j, ((i, proc), seen) in plan:
-            value = out[i]
-            if value is None:
-                continue
-            if value is last[j][0]:
-                out[i] = last[j][1]
-                continue
-            key = (type(value), value if value.__hash__ is not None else repr(value))
-            converted = seen.get(key, seen)
-            if converted is seen:
-                converted = seen[key] = proc(value)
-            out[i] = converted
-            last[j] = (value, converted)
-        values.append(tuple(out))
+    # Column by column: one comprehension per column costs far less than a loop over
+    # the columns of every row.
+    columns = []
+    for col in cols:
+        name, default = col.name, _default(col)
+        column = [row.get(name, default) for row in rows]
+        proc: _Processor = col.type._cached_bind_processor(dialect)
+        if proc is not None:
+            column = _converted(proc, column)
+        columns.append(column)
+    values = list(zip(*columns, strict=True))
     quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
     sql = (
         f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({quoted}) "
@@ -141,6 +122,28 @@ def insert_rows(
     )
     conn.exec_driver_sql(sql, values)
     return ids
+
+
+def _converted(proc: Callable[[Any], Any], column: list[Any]) -> list[Any]:
+    """`proc` applied to a column's values, each distinct value once: a batch repeats its
+    `now`, its few consent dates, `{}`, enums. Keyed by type too, so `True` and `1`
+    (equal, same hash) keep their own conversions; unhashable values by their repr."""
+    seen: dict[tuple[type, Any], Any] = {}
+    out: list[Any] = []
+    last: Any = seen  # a sentinel no value is
+    converted: Any = None
+    for value in column:
+        if value is None:
+            out.append(None)
+            continue
+        if value is not last:
+            key = (type(value), value if value.__hash__ is not None else repr(value))
+            converted = seen.get(key, seen)
+            if converted is seen:
+                converted = seen[key] = proc(value)
+            last = value
+        out.append(converted)
+    return out
 
 
 def among(session: Session, col: Any, values: Iterable[Any]) -> ColumnElement[bool]:
@@ -163,21 +166,22 @@ def _array_of(col: Any) -> postgresql.ARRAY[Any]:
     return postgresql.ARRAY(kind)
 
 
-def among_pairs(
-    session: Session, a: Any, b: Any, pairs: Iterable[tuple[Any, Any]]
-) -> ColumnElement[bool]:
-    """`(a, b) IN pairs` with two bound parameters (one on SQLite), as `among`."""
+def pair_rows(session: Session, a: Any, b: Any, pairs: Iterable[tuple[Any, Any]]) -> Subquery:
+    """`pairs` as a table of two columns, `a` and `b` (typed as the columns given), bound
+    as one parameter on SQLite and two on PostgreSQL, as `among`.
+
+    Joined to the table on both columns, it lets SQLite probe an index on the pair;
+    `(a, b) IN (...)` would probe by the first column alone and read every row of it.
+    """
     items = list(pairs)
     if session.get_bind().dialect.name == "postgresql":
         first, second = [p[0] for p in items], [p[1] for p in items]
-        sub = select(
-            func.unnest(bindparam(None, first, type_=_array_of(a))),
-            func.unnest(bindparam(None, second, type_=_array_of(b))),
-        )
-        return tuple_(a, b).in_(sub)
+        return select(
+            func.unnest(bindparam(None, first, type_=_array_of(a))).label("a"),
+            func.unnest(bindparam(None, second, type_=_array_of(b))).label("b"),
+        ).subquery()
     rows = func.json_each(bindparam(None, json.dumps(items), type_=String())).table_valued("value")
-    pair = select(
-        func.json_extract(rows.c.value, literal_column("'$[0]'")),
-        func.json_extract(rows.c.value, literal_column("'$[1]'")),
-    )
-    return tuple_(a, b).in_(pair)
+    return select(
+        type_coerce(func.json_extract(rows.c.value, literal_column("'$[0]'")), a.type).label("a"),
+        type_coerce(func.json_extract(rows.c.value, literal_column("'$[1]'")), b.type).label("b"),
+    ).subquery()

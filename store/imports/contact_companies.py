@@ -1,8 +1,9 @@
 """The companies a batch of imported contacts works at: by email domain, else by name.
 
 Missing companies are inserted with the batch (never for a free-mail domain, which the
-contact's `domain` already leaves out). Between batches of one import the ids found by
-name are remembered, since no index serves a case-insensitive name lookup.
+contact's `domain` already leaves out), and the search index learns the names inserted or
+renamed here. Between batches of one import the ids found by name are remembered, since
+no index serves a case-insensitive name lookup.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from store.imports.bulk import among, insert_rows
 from store.models import Base
 from store.normalize import company_name_from_domain
+from store.search_index import index_new_companies, reindex_company_names
 
 _COMPANIES = Base.metadata.tables["companies"]
 
@@ -36,9 +38,11 @@ class ImportMemo:
     Finding a company by name means comparing lower(name) with every company, which no
     index serves; a file names the same few companies in every batch. A remembered id is
     checked to still exist before it is used; a company this import renames is forgotten.
+    `words` are the name words the search index is known to hold trigrams for.
     """
 
     company_by_name: dict[str, int] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)
 
 
 def resolve_companies(
@@ -57,6 +61,7 @@ def resolve_companies(
         elif item.company:
             by_name.setdefault(item.company.lower(), item.company)
     known: dict[str, int] = {}
+    renamed: list[int] = []
     if by_domain:
         for cid, cname, cdomain in session.execute(
             select(_COMPANIES.c.id, _COMPANIES.c.name, _COMPANIES.c.domain).where(
@@ -71,6 +76,7 @@ def resolve_companies(
                 session.execute(
                     update(_COMPANIES).where(_COMPANIES.c.id == cid).values(name=wanted)
                 )
+                renamed.append(cid)
                 memo.company_by_name.pop(wanted.lower(), None)
     named = _remembered(session, memo, by_name)
     unknown = [key for key in by_name if key not in named]
@@ -86,17 +92,21 @@ def resolve_companies(
     new_named = [n for key, n in by_name.items() if key not in named]
     made_ids: list[int] = []
     if new or new_named:
+        names = [n for _, n in new] + new_named
         ids = insert_rows(
             session,
             _COMPANIES,
             [{"domain": d, "name": n} for d, n in new]
             + [{"domain": None, "name": n} for n in new_named],
         )
+        index_new_companies(session, zip(ids, names, strict=True), known=memo.words)
         for (d, _), cid in zip(new, ids, strict=False):
             known[d] = cid
         for n, cid in zip(new_named, ids[len(new) :], strict=True):
             named[n.lower()] = cid
         made_ids = ids
+    if renamed:
+        reindex_company_names(session, renamed)
     memo.company_by_name.update((key, named[key]) for key in by_name if key in named)
     for (_, name), cid in zip(new, made_ids, strict=False):  # older than this batch's named
         if memo.company_by_name.get(key := name.lower(), 0) > cid:

@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 
 from store.contact_fields import ContactError, clean_email, clean_phone, clean_tags, clean_text
 from store.db import Database
-from store.imports.bulk import among, among_pairs, insert_rows, large_cache
+from store.imports.bulk import among, insert_rows, large_cache, pair_rows
 from store.imports.contact_companies import ImportMemo, resolve_companies
 from store.imports.report import ImportReport
 from store.models import Base, contact_tags
 from store.normalize import company_domain_for, name_key
-from store.search_index import reindex_contact_names
+from store.search_index import index_new_contacts, reindex_contact_names
 
 BATCH_SIZE = 1000
 _CONTACTS = Base.metadata.tables["contacts"]
@@ -66,7 +66,7 @@ class ContactRow:
     error: str | None = None  # the reader could not make sense of the line
 
 
-@dataclass
+@dataclass(slots=True)
 class _Clean:
     line: int
     values: dict[str, Any]
@@ -81,7 +81,7 @@ class _Clean:
     company_id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Rec:
     """A contact's state during a batch: loaded from the store or made by this batch."""
 
@@ -215,7 +215,8 @@ def import_batch(
             report.reject(row.line, str(exc))
     if not cleaned:
         return report
-    made = resolve_companies(session, cleaned, memo or ImportMemo())
+    memo = memo or ImportMemo()
+    made = resolve_companies(session, cleaned, memo)
     batch = _Batch(session, cleaned, made)
     for item in cleaned:
         rec, created = batch.find_or_new(item)
@@ -228,8 +229,23 @@ def import_batch(
         else:
             report.unchanged += 1
     batch.write(now)
-    reindex_contact_names(session, [r.id for r in [*batch.new, *batch.loaded.values()] if r.id])
+    _index_names(session, batch, memo)
     return report
+
+
+def _index_names(session: Session, batch: _Batch, memo: ImportMemo) -> None:
+    """The search index learns the names this batch wrote (companies: `resolve_companies`).
+
+    New contacts are indexed from the values in hand; a stored contact only when the
+    file filled its empty name, the one way an import changes what it is found by."""
+    index_new_contacts(
+        session,
+        [(r.id, r.values["name"], r.values["name_key"]) for r in batch.new if r.id],
+        known=memo.words,
+    )
+    named = [r.id for r in batch.loaded.values() if r.id and "name" in r.dirty]
+    if named:
+        reindex_contact_names(session, named, with_companies=False)
 
 
 class _Batch:
@@ -252,24 +268,23 @@ class _Batch:
             for i in items
             if (cid := i.company_id) is not None and cid not in made and (key := i.key)
         }
-        # Company first: SQLite searches the index of the pair's first column, and a
-        # company holds a handful of people where a common name recurs across thousands.
-        # Merged contacts are skipped here, not in SQL, so no planner can prefer the index
-        # on merged_into_id (NULL for nearly every row) and scan the whole table.
+        # Joined on both columns, the pairs are found by one probe each of the index on
+        # (company_id, name_key). Merged contacts are skipped here, not in SQL, so no
+        # planner can prefer the index on merged_into_id (NULL for nearly every row).
         c = _CONTACTS.c
-        name_hits = (
-            [
-                (cid, key, company_id)
-                for cid, key, company_id, merged in session.execute(
-                    select(c.id, c.name_key, c.company_id, c.merged_into_id)
-                    .where(among_pairs(session, c.company_id, c.name_key, sorted(pairs)))
-                    .order_by(c.id.desc())
-                )
-                if merged is None
+        name_hits: list[tuple[int, str, int]] = []
+        if pairs:
+            wanted = pair_rows(session, c.company_id, c.name_key, sorted(pairs))
+            query = (
+                select(c.id, c.name_key, c.company_id, c.merged_into_id)
+                .select_from(wanted)
+                .join(_CONTACTS, (c.company_id == wanted.c.a) & (c.name_key == wanted.c.b))
+                .order_by(c.id.desc())
+            )
+            rows: Iterable[Any] = session.execute(query)
+            name_hits = [
+                (cid, key, company_id) for cid, key, company_id, merged in rows if merged is None
             ]
-            if pairs
-            else []
-        )
         self._load(set(owner.values()) | {cid for cid, _, _ in name_hits})
         for email, cid in owner.items():
             self.by_email[email] = self.loaded[self._survivor(cid)]
