@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.context import AppContext
 from store import migrate
 from store.db import Database
 from store.models import Base
 from tests.services import PG_ADMIN_URL, require
 from tests.slack_fake import FakeSlack
+from tests.smtp_helpers import make_context
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -147,3 +149,15 @@ def fake() -> Iterator[FakeSlack]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def ctx(sqlite_db: Database, now: datetime) -> Iterator[AppContext]:
+    """The intake's context (settings, store, clock) on SQLite."""
+    yield make_context(sqlite_db, now)
+
+
+@pytest.fixture
+def any_ctx(db: Database, now: datetime) -> Iterator[AppContext]:
+    """The same on both databases, for the flows that must hold on each."""
+    yield make_context(db, now)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import datetime
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -30,17 +29,6 @@ from store.models import (
 from store.users import add_user, forwarding_address
 from tests.intake_mail import forward, reply_to_bot
 from tests.smtp_helpers import DOMAIN, make_context
-
-
-@pytest.fixture
-def ctx(sqlite_db: Database, now: datetime) -> Iterator[AppContext]:
-    yield make_context(sqlite_db, now)
-
-
-@pytest.fixture
-def any_ctx(db: Database, now: datetime) -> Iterator[AppContext]:
-    """The flows that must hold on both databases."""
-    yield make_context(db, now)
 
 
 def _ann(ctx: AppContext) -> User:

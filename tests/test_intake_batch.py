@@ -7,7 +7,6 @@ import asyncio
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from bot.intake.process import process_batch, process_inbound
 from bot.intake.receive import Incoming, file_messages, pending_ids
 from bot.intake.worker import IntakeWorker
 from parsers.types import ParseError
-from store.db import Database
 from store.models import (
     Change,
     Contact,
@@ -32,18 +30,7 @@ from store.models import (
 )
 from store.users import add_user, forwarding_address
 from tests.intake_mail import forward, reply_to_bot
-from tests.smtp_helpers import DOMAIN, make_context
-
-
-@pytest.fixture
-def ctx(sqlite_db: Database, now: datetime) -> Iterator[AppContext]:
-    yield make_context(sqlite_db, now)
-
-
-@pytest.fixture
-def any_ctx(db: Database, now: datetime) -> Iterator[AppContext]:
-    """The flows that must hold on both databases."""
-    yield make_context(db, now)
+from tests.smtp_helpers import DOMAIN
 
 
 def _ann(ctx: AppContext) -> User:
