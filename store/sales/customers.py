@@ -104,12 +104,7 @@ class CustomerMatcher:
             if company is not None and company.domain is None and domain:
                 company.domain = domain
         if company is None and (name or domain):
-            company = Company(
-                name=name or company_name_from_domain(domain or ""),
-                domain=domain,
-                lifecycle=Lifecycle.CUSTOMER,
-                custom={},
-            )
+            company = _new_customer(name, domain)
             self.session.add(company)
             self.session.flush()
             self.companies_created += 1
@@ -207,12 +202,7 @@ class _Primer:
                 company.domain = domain
                 self.by_domain[domain] = company
         if company is None and (name or domain):
-            company = Company(
-                name=name or company_name_from_domain(domain or ""),
-                domain=domain,
-                lifecycle=Lifecycle.CUSTOMER,
-                custom={},
-            )
+            company = _new_customer(name, domain)
             self.session.add(company)
             if domain:
                 self.by_domain[domain] = company
@@ -221,3 +211,13 @@ class _Primer:
         elif company is not None and company.lifecycle in (Lifecycle.LEAD, Lifecycle.PROSPECT):
             company.lifecycle = Lifecycle.CUSTOMER
         return company
+
+
+def _new_customer(name: str | None, domain: str | None) -> Company:
+    """A company first seen on an order or invoice: it buys, so it is a customer."""
+    return Company(
+        name=name or company_name_from_domain(domain or ""),
+        domain=domain,
+        lifecycle=Lifecycle.CUSTOMER,
+        custom={},
+    )
