@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from store.audit import UndoError, last_change, track_changes, undo_change
+from store.audit import track_changes
 from store.contacts import upsert_contact
 from store.db import Database
 from store.interactions import log_interaction
@@ -26,6 +26,7 @@ from store.models import (
     contact_tags,
 )
 from store.tasks import create_task
+from store.undo import UndoError, last_change, undo_change
 from store.users import add_user
 
 

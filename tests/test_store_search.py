@@ -7,13 +7,14 @@ from datetime import datetime
 from sqlalchemy import select
 
 from store import migrate
-from store.audit import track_changes, undo_change
+from store.audit import track_changes
 from store.companies import company_for_email, find_companies
 from store.contacts import merge_contacts, upsert_contact
 from store.db import Database
 from store.imports.contacts import ContactRow, import_contacts
 from store.models import Contact
 from store.search import search
+from store.undo import undo_change
 
 
 def seed(db: Database, now: datetime) -> dict[str, int]:

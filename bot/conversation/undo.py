@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.conversation.reply import Reply
 from bot.conversation.turn import Refusal, Turn
-from store.audit import UndoError, last_change, undo_change
 from store.models import Change
+from store.undo import UndoError, last_change, undo_change
 
 
 def undo(turn: Turn) -> Reply:

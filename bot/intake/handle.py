@@ -34,9 +34,10 @@ from bot.intake.replies import applied_reply, failure_reply, held_reply, ignored
 from bot.intake.reply import Rendered, queue_reply, replies_sent, reply_subject
 from bot.intake.sender import hold_reasons
 from parsers.types import ParsedEmail, ParseError
-from store.audit import UndoError, track_changes, undo_change
+from store.audit import track_changes
 from store.models import Change, InboundMessage, InboundStatus, OutboxMessage, User, UserAlias
 from store.normalize import email_domain, is_free_mail
+from store.undo import UndoError, undo_change
 from store.users import addresses_of, find_user
 
 log = logging.getLogger(__name__)
