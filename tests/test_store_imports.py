@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from store.contacts import contact_by_email, merge_contacts, upsert_contact
 from store.db import Database
 from store.imports.contact_files import read_contact_file, vcard_rows
-from store.imports.contacts import ContactRow, import_contacts
+from store.imports.contact_rows import ContactRow
+from store.imports.contacts import import_contacts
 from store.models import Company, CompanyNameWord, Contact, ContactNameWord, NameTrigram
 from store.search import search
 from store.search_index import reindex_all

@@ -11,7 +11,8 @@ from store.audit import track_changes
 from store.companies import company_for_email, find_companies
 from store.contacts import merge_contacts, upsert_contact
 from store.db import Database
-from store.imports.contacts import ContactRow, import_contacts
+from store.imports.contact_rows import ContactRow
+from store.imports.contacts import import_contacts
 from store.models import Contact
 from store.search import search
 from store.undo import undo_change

@@ -18,7 +18,7 @@ from charset_normalizer import from_bytes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.imports.contacts import ContactRow
+from store.imports.contact_rows import ContactRow
 from store.imports.vcard import escape, format_vcard, parse_vcards, split_value, unescape
 from store.models import Company, Contact, ContactEmail, ContactPhone, Tag, contact_tags
 

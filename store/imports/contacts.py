@@ -10,24 +10,24 @@ and memory stays flat.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from functools import lru_cache
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from store.contact_fields import ContactError, clean_email, clean_phone, clean_tags, clean_text
+from store.contact_fields import ContactError
 from store.db import Database
 from store.imports.bulk import among, insert_rows, large_cache, pair_rows
 from store.imports.contact_companies import ImportMemo, resolve_companies
+from store.imports.contact_rows import CleanRow, ContactRow, clean_row
 from store.imports.report import ImportReport
 from store.models import Base, contact_tags
-from store.normalize import company_domain_for, name_key
+from store.normalize import name_key
 from store.search_index import index_new_contacts, reindex_contact_names
 
 BATCH_SIZE = 1000
@@ -41,44 +41,6 @@ _NEW_VALUES: dict[str, Any] = dict.fromkeys(_FILLABLE) | {
     "consent_at": None,
     "consent_source": None,
 }
-_YES = {"yes", "y", "true", "1", "x", "opt-in", "opted in"}
-_NO = {"no", "n", "false", "0", "", "opt-out"}
-
-
-@dataclass(slots=True)
-class ContactRow:
-    """One contact as read from a file, before any cleaning. `line` is its file line.
-
-    Read-only by convention; not a frozen dataclass because a frozen one costs three
-    times as much to build, and a reader builds one for every line of the file."""
-
-    line: int
-    name: str | None = None
-    emails: tuple[str, ...] = ()
-    phones: tuple[str, ...] = ()
-    title: str | None = None
-    company: str | None = None
-    tags: tuple[str, ...] = ()
-    marketing_consent: str | None = None
-    website: str | None = None
-    address: str | None = None
-    custom: Mapping[str, str] = field(default_factory=dict)
-    error: str | None = None  # the reader could not make sense of the line
-
-
-@dataclass(slots=True)
-class _Clean:
-    line: int
-    values: dict[str, Any]
-    emails: list[str]
-    phones: list[str]
-    tags: list[str]
-    company: str | None
-    consent_at: datetime | None
-    custom: dict[str, str]
-    key: str | None  # name_key of the name
-    domain: str | None  # company domain of the first work address
-    company_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -94,72 +56,6 @@ class _Rec:
     new_emails: list[str] = field(default_factory=list)
     new_phones: list[str] = field(default_factory=list)
     new_tags: list[str] = field(default_factory=list)
-
-
-def parse_consent(value: str | None, now: datetime) -> datetime | None:
-    """yes/no, or the ISO date consent was given; returns when it was given, or None."""
-    text = (value or "").strip().lower()
-    if text in _NO:
-        return None
-    if text in _YES:
-        return now
-    try:
-        return _consent_date(text)
-    except ValueError:
-        raise ContactError(f"invalid marketing_consent {value!r} (yes, no or a date)") from None
-
-
-@lru_cache(maxsize=4096)
-def _consent_date(text: str) -> datetime:
-    """Cached: a file repeats the same few dates, and one object per date lets the bulk
-    insert convert each of them once."""
-    if len(text) == 10:
-        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-    parsed = datetime.fromisoformat(text.replace("z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _clean(row: ContactRow, now: datetime, region: str) -> _Clean:
-    if row.error:
-        raise ContactError(row.error)
-    emails = [clean_email(e) for e in row.emails if e.strip()]
-    if len(emails) > 1:
-        emails = list(dict.fromkeys(emails))
-    phones = [clean_phone(p, region) for p in row.phones if p.strip()]
-    if len(phones) > 1:
-        phones = list(dict.fromkeys(phones))
-    name = clean_text(row.name)
-    if not emails and not name:
-        raise ContactError("a contact needs a name or an email")
-    values = {
-        "name": name,
-        "title": clean_text(row.title),
-        "website": clean_text(row.website, 500),
-        "address": (row.address or "").strip() or None,
-    }
-    custom = {k: v.strip() for k, v in row.custom.items() if v and v.strip()} if row.custom else {}
-    return _Clean(
-        row.line,
-        values,
-        emails,
-        phones,
-        clean_tags(row.tags) if row.tags else [],
-        clean_text(row.company),
-        parse_consent(row.marketing_consent, now) if row.marketing_consent else None,
-        custom,
-        name_key(name),
-        next(filter(None, map(_work_domain, emails)), None),
-    )
-
-
-@lru_cache(maxsize=65536)
-def _domain_of_clean(domain: str) -> str | None:
-    return company_domain_for("x@" + domain)
-
-
-def _work_domain(email: str) -> str | None:
-    """`company_domain_for` of an already clean address; domains repeat, so cached."""
-    return _domain_of_clean(email.rpartition("@")[2])
 
 
 def import_contacts(
@@ -207,10 +103,10 @@ def import_batch(
 ) -> ImportReport:
     """Apply one batch inside the caller's transaction."""
     report = ImportReport()
-    cleaned: list[_Clean] = []
+    cleaned: list[CleanRow] = []
     for row in rows:
         try:
-            cleaned.append(_clean(row, now, default_region))
+            cleaned.append(clean_row(row, now, default_region))
         except ContactError as exc:
             report.reject(row.line, str(exc))
     if not cleaned:
@@ -251,7 +147,7 @@ def _index_names(session: Session, batch: _Batch, memo: ImportMemo) -> None:
 class _Batch:
     """The batch's view of existing contacts, loaded with a few IN queries."""
 
-    def __init__(self, session: Session, items: list[_Clean], made: set[int]) -> None:
+    def __init__(self, session: Session, items: list[CleanRow], made: set[int]) -> None:
         self.session = session
         self.by_email: dict[str, _Rec] = {}
         self.by_name: dict[tuple[str, int], _Rec] = {}
@@ -342,7 +238,7 @@ class _Batch:
         }
         self._load(new_parents)
 
-    def find_or_new(self, item: _Clean) -> tuple[_Rec, bool]:
+    def find_or_new(self, item: CleanRow) -> tuple[_Rec, bool]:
         for email in item.emails:
             if email in self.by_email:
                 return self.by_email[email], False
@@ -365,7 +261,7 @@ class _Batch:
         _write(self.session, self.new, list(self.loaded.values()), now)
 
 
-def _fill_new(rec: _Rec, item: _Clean) -> None:
+def _fill_new(rec: _Rec, item: CleanRow) -> None:
     """`_apply` for a record this row has just made: every value is taken, none conflicts."""
     values = rec.values
     for key, new in item.values.items():
@@ -383,7 +279,7 @@ def _fill_new(rec: _Rec, item: _Clean) -> None:
         values["custom"] = dict(item.custom)
 
 
-def _apply(rec: _Rec, item: _Clean, now: datetime, report: ImportReport) -> bool:
+def _apply(rec: _Rec, item: CleanRow, now: datetime, report: ImportReport) -> bool:
     """Fill what is empty; note conflicts as warnings. True when something changed."""
     changed = False
     for key, new in [*item.values.items(), ("company_id", item.company_id)]:
