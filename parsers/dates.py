@@ -239,6 +239,21 @@ _WRITTEN_DATE = re.compile(
 )
 
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _next_occurrence(month: int, day_of_month: int, today: date) -> date | None:
+    """The first `month`/`day_of_month` from today on (29 February waits for a leap year)."""
+    for year in range(today.year, today.year + 8):
+        try:
+            candidate = date(year, month, day_of_month)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    return None
+
+
 def may_hold_written_date(text: str, language: str | None) -> bool:
     """Whether `fallback_date` could find anything in `text` (a cheap test, no dateparser)."""
     return bool(language) and _WRITTEN_DATE.search(text) is not None
@@ -267,7 +282,14 @@ def fallback_date(
         # dateparser fills a missing time with the current one: keep only a written time.
         written = _WRITTEN_TIME.search(phrase)
         clock = value.time() if written else time(DEFAULT_HOUR)
-        due = datetime.combine(value.date(), clock, tzinfo=zone)
+        day: date | None = value.date()
+        if day is not None and not _YEAR.search(phrase):
+            # No year written: the next such day. dateparser reads "Dec 10 at 10" as the
+            # year 10 and, preferring the future, lands in 2110.
+            day = _next_occurrence(day.month, day.day, local_now.date())
+        if day is None:
+            continue
+        due = datetime.combine(day, clock, tzinfo=zone)
         return DateMatch(due=due, spans=((start, start + len(phrase)),))
     return None
 

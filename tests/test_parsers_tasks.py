@@ -219,3 +219,18 @@ def test_a_calendar_date_with_a_time_is_that_day_not_the_next_time_of_day(
     now = datetime(2026, 12, 4, 11, 0, tzinfo=UTC)
     due = resolve_due(phrase, now=now, tz=ZoneInfo("Europe/Berlin"), language="en")
     assert due is not None and due.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Call Bob at Acme Dec 10 at 10", "2026-12-10T10:00:00+00:00"),
+        ("Call Bob on 5 January", "2027-01-05T09:00:00+00:00"),
+        ("Call Bob on 10 December 2027 at 15:00", "2027-12-10T15:00:00+00:00"),
+    ],
+)
+def test_a_written_date_without_a_year_is_its_next_occurrence(sentence: str, expected: str) -> None:
+    """"Dec 10 at 10" once came out in the year 2110: the "10" after "at" read as a year."""
+    now = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    [task] = extract_tasks(sentence, now=now, tz="UTC", language="en")
+    assert task.due.isoformat() == expected
