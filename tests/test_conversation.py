@@ -200,6 +200,14 @@ def test_sales_view_and_payment(db: Database, settings: Settings, book: Book) ->
         assert invoice is not None and invoice.paid_minor == 50_000
     bad = ask(db, settings, book.bob, "paid INV-2026-0031 0")
     assert bad.text == "Give an amount above zero, e.g. `paid INV-2026-0031 500`."
+    # the key a chat payment is stored under is not something a person wrote: never shown
+    shown = ask(db, settings, book.bob, "invoice INV-2026-0031").text
+    assert "paid EUR 500.00 on " in shown and "chat:" not in shown
+    with db.read() as s:
+        subjects = s.scalars(
+            select(Interaction.subject).where(Interaction.kind == InteractionKind.PAYMENT)
+        ).all()
+    assert subjects and all(x.startswith("Payment received EUR 500.00") for x in subjects)
 
 
 def test_reports_and_help(store: Database, settings: Settings, book: Book) -> None:

@@ -26,6 +26,7 @@ from store.sales import (
     record_payment,
     record_promise,
 )
+from store.sales.payments import shown_reference
 
 
 def _number(turn: Turn, what: str) -> str:
@@ -70,7 +71,7 @@ def invoice(turn: Turn) -> Reply:
     for payment in found.payments:
         lines.append(
             f"  paid {format_money(payment.amount_minor, payment.currency)}"
-            f" on {day(payment.received_at, turn.tz)} ({payment.reference})"
+            f" on {day(payment.received_at, turn.tz)}{shown_reference(payment.reference)}"
         )
     return Reply("\n".join(lines), invoices=(view.record(),))
 

@@ -133,7 +133,8 @@ def _log_payment(
         session,
         invoice,
         event=event,
-        subject=f"Payment {payment.reference} {verb} {money} on {invoice.number}; {closing}",
+        subject=f"Payment{shown_reference(payment.reference)} {verb} {money} on {invoice.number};"
+        f" {closing}",
         occurred_at=payment.received_at,
         user_id=user_id,
         kind=InteractionKind.PAYMENT,
@@ -261,3 +262,12 @@ def pause_dunning(
         raise SalesError(f"no company {company_id}")
     company.dunning_paused = paused
     company.updated_at = now
+
+
+GENERATED_REFERENCES = ("chat:", "auto:")
+
+
+def shown_reference(reference: str) -> str:
+    """" BANK-77" for a reference a person wrote; nothing for one made up to key the row
+    (a payment recorded in chat, a file row without a reference)."""
+    return "" if reference.startswith(GENERATED_REFERENCES) else f" {reference}"
