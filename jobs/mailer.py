@@ -39,13 +39,13 @@ from email.utils import getaddresses
 from sqlalchemy import Connection, and_, select, update
 from sqlalchemy.orm import Session
 
-from jobs.campaigns.claims import interrupted
-from jobs.campaigns.claims import worker_id as worker_id  # the id claims carry
 from jobs.campaigns.mime import split_address
-from jobs.campaigns.outcomes import mark_sent
+from jobs.claims import interrupted
+from jobs.claims import worker_id as worker_id  # the id claims carry
 from jobs.compose import compose_bytes
 from jobs.outbox_claim import Claimed
 from jobs.outbox_claim import claim as claim_rows
+from jobs.outcomes import mark_sent
 from jobs.transport import (
     DeliveryError,
     EmailTransport,

@@ -3,7 +3,7 @@
 Only the columns a send needs are read, into plain objects (no ORM identity map, no unit of
 work), and the claim itself is one UPDATE that also gives every row still without one its
 Message-ID (`<tag.id@domain>`, the tag random per claim), so a resend carries the same one.
-Stale claims come first; what recovery does with them is claims.py's rule: a row a dead
+Stale claims come first; what recovery does with them is jobs/claims.py's rule: a row a dead
 sender had handed over fails as uncertain, the others are sent again.
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from jobs.campaigns.claims import KINDS as CAMPAIGN_KINDS
-from jobs.campaigns.claims import give_up_handed_over, is_stale
+from jobs.claims import give_up_handed_over, is_stale
 from store.models import OutboxChannel, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from jobs.campaigns.outcomes import mark_sent
 from jobs.mailer import Mailer
+from jobs.outcomes import mark_sent
 from jobs.transport import PermanentError, RelayConfig, TransientError
 from store.db import Database
 from store.models import OutboxChannel, OutboxMessage, OutboxStatus

@@ -34,10 +34,11 @@ from typing import cast
 from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from jobs.campaigns.claims import KINDS, Row, claim, interrupted, worker_id
+from jobs.campaigns.claims import KINDS, Row, claim
 from jobs.campaigns.mime import ENVELOPE_HEADER, build_message, split_address
-from jobs.campaigns.outcomes import mark_sent
 from jobs.campaigns.transport import CampaignTransport, SendFailure
+from jobs.claims import interrupted, worker_id
+from jobs.outcomes import mark_sent
 from store.db import IMMEDIATE, Database
 from store.models import (
     Campaign,
