@@ -99,17 +99,14 @@ Action = Callable[[_Ask], Reply]
 
 
 def _named(session: Session, text: str) -> Campaign:
-    """The campaign a line names, case-insensitively, with or without quotes."""
+    """The campaign a line names, with or without quotes, whatever its case."""
     name = text.strip().strip("\"'“”").strip()
     if not name:
         raise Refusal(f"Which campaign? {USAGE}")
-    found = session.scalar(select(Campaign).where(Campaign.name == name))
-    if found is None:
-        for campaign in session.scalars(select(Campaign)):
-            if campaign.name.lower() == name.lower():
-                return campaign
-        raise Refusal(f"There is no campaign named {name!r}; `campaigns` lists them.")
-    return found
+    try:
+        return service.get_campaign(session, name)
+    except service.CampaignError:
+        raise Refusal(f"There is no campaign named {name!r}; `campaigns` lists them.") from None
 
 
 def _list(a: _Ask) -> Reply:
@@ -184,7 +181,7 @@ def _test(a: _Ask) -> Reply:
 
 def _send(a: _Ask) -> Reply:
     m = _AT.match(a.rest)
-    if m and a.session.scalar(select(Campaign.id).where(Campaign.name == a.rest.strip())) is None:
+    if m and not _exists(a.session, a.rest):  # a name may itself hold " at "
         campaign = _named(a.session, m.group("name"))
         at = _moment(m.group("when"), now=a.now, tz=a.tz)
         service.schedule(a.session, campaign, at, now=a.now)
@@ -196,6 +193,14 @@ def _send(a: _Ask) -> Reply:
         f"audience is fixed now. `campaign status {campaign.name}` follows it, "
         f"`campaign pause {campaign.name}` stops it."
     )
+
+
+def _exists(session: Session, text: str) -> bool:
+    try:
+        _named(session, text)
+    except Refusal:
+        return False
+    return True
 
 
 def _moment(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:

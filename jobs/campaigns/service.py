@@ -138,7 +138,12 @@ def update_campaign(
 
 
 def get_campaign(session: Session, name: str) -> Campaign:
+    """By exact name, else by name whatever its case (as people type it in chat), else id."""
     found = session.scalar(select(Campaign).where(Campaign.name == name))
+    if found is None:
+        found = session.scalar(
+            select(Campaign).where(func.lower(Campaign.name) == name.lower()).order_by(Campaign.id)
+        )
     if found is None and name.isdigit():
         found = session.get(Campaign, int(name))
     if found is None:
