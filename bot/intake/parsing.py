@@ -100,11 +100,10 @@ class ParsePool:
             return parse_here(jobs)
         with self._lock:
             if self._pool is None:
+                spawn = multiprocessing.get_context("spawn")  # never fork a threaded process
                 self._pool = ProcessPoolExecutor(
                     self.processes,
-                    mp_context=multiprocessing.get_context(
-                        "spawn"
-                    ),  # never fork a threaded process
+                    mp_context=spawn,
                     initializer=_watch_parent,
                     initargs=(os.getpid(),),
                 )
