@@ -192,3 +192,23 @@ def test_imported_names_are_indexed_as_a_full_reindex_would(db: Database, now: d
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
     with db.read() as s:
         assert _search_index(s) == stored
+
+
+def test_a_company_renamed_by_a_later_batch_is_not_found_by_its_old_name(
+    db: Database, now: datetime
+) -> None:
+    first = ContactRow(2, "Jo Smith", ("jo@initech.com",))  # company "Initech", from the domain
+    import_contacts(db, [first], now=now)
+    people = [
+        ContactRow(2, "Ann Free", ("ann@gmail.com",), company="Initech"),  # found by that name
+        ContactRow(3, "Pat Lee", ("pat@initech.com",), company="Initech Industries"),  # renames it
+        ContactRow(4, "Bo Free", ("bo@gmail.com",), company="Initech"),  # no company is called that
+    ]
+    report = import_contacts(db, people, now=now, batch_size=1)
+    assert report.rejected == []
+    with db.read() as s:
+        bo, pat = contact_by_email(s, "bo@gmail.com"), contact_by_email(s, "pat@initech.com")
+        assert pat is not None and pat.company is not None
+        assert pat.company.name == "Initech Industries"
+        assert bo is not None and bo.company is not None and bo.company.name == "Initech"
+        assert bo.company_id != pat.company_id

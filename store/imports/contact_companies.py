@@ -78,6 +78,7 @@ def resolve_companies(
                 )
                 renamed.append(cid)
                 memo.company_by_name.pop(wanted.lower(), None)
+                memo.company_by_name.pop(cname.lower(), None)  # no longer called that
     named = _remembered(session, memo, by_name)
     unknown = [key for key in by_name if key not in named]
     if unknown:

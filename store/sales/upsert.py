@@ -97,7 +97,6 @@ class Batch:
     def invoice(self, number: str) -> Invoice | None:
         if number in self.new_invoices:  # made earlier in this chunk: write, then load it
             self._write_new_invoices()
-            del self.invoices[number]
         if number not in self.invoices:
             self.prefetch_invoices([number])
         return self.invoices[number]
@@ -108,6 +107,7 @@ class Batch:
         ids = insert_rows(self.session, _INVOICES, [n.values for n in new])
         for made, new_id in zip(new, ids, strict=True):
             made.id = new_id
+            self.invoices.pop(made.number, None)  # written now: the next lookup loads it
 
     def prefetch_orders(self, numbers: Iterable[str]) -> None:
         wanted = [n for n in set(numbers) if n not in self.orders]
