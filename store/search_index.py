@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Table, delete, event, inspect, select, text
+from sqlalchemy import Integer, Table, delete, event, inspect, select, text, tuple_
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from store.models import Company, CompanyNameWord, Contact, ContactNameWord, NameTrigram
@@ -29,12 +29,12 @@ _COMPANY_WORDS: Table = CompanyNameWord.__table__  # type: ignore[assignment]
 
 
 @lru_cache(maxsize=65536)  # company names repeat batch after batch in an import
-def name_words(name: str | None, key: str | None = None) -> tuple[str, ...]:
+def name_words(name: str | None) -> tuple[str, ...]:
     """The distinct words a name is found by: accent- and case-free, as `name_key`.
 
-    `key`, when the row already stores its `name_key`, saves normalising the name again.
-    """
-    words = (key or name_key(name) or "").split()
+    Always from the name itself, never from a stored `name_key` that a writer may have
+    left behind when it changed the name."""
+    words = (name_key(name) or "").split()
     return tuple(sorted({w[:WORD_MAX] for w in words}))
 
 
@@ -91,19 +91,18 @@ def reindex_contact_names(
             select(
                 Contact.id,
                 Contact.name,
-                Contact.name_key,
                 Contact.company_id,
                 Contact.merged_into_id,
             ).where(Contact.id.in_(chunk))
         ).all()
         wanted = {
             (w, cid)
-            for cid, name, key, _, merged in rows
+            for cid, name, _, merged in rows
             if merged is None
-            for w in name_words(name, key)
+            for w in name_words(name)
         }
         _sync(session, _CONTACT_WORDS, _CONTACT_WORDS.c.contact_id, chunk, wanted)
-        company_ids.update(company for _, _, _, company, _ in rows if company is not None)
+        company_ids.update(company for _, _, company, _ in rows if company is not None)
     if with_companies and company_ids:
         reindex_company_names(session, company_ids)
 
@@ -126,8 +125,9 @@ def _sync(
     """Make the (word, owner) rows of `owners` exactly `wanted`."""
     word = table.c.word
     have = {(w, o) for w, o in session.execute(select(word, owner).where(owner.in_(owners)))}
-    for w, o in sorted(have - wanted):
-        session.execute(delete(table).where(word == w, owner == o))
+    stale = sorted(have - wanted)
+    if stale:
+        session.execute(delete(table).where(tuple_(word, owner).in_(stale)))
     added = sorted(wanted - have)
     if added:
         _bulk_insert(session, table, ("word", owner.key), added)
@@ -136,17 +136,17 @@ def _sync(
 
 def index_new_contacts(
     session: Session,
-    contacts: Iterable[tuple[int, str | None, str | None]],
+    contacts: Iterable[tuple[int, str | None]],
     *,
     known: set[str] | None = None,
 ) -> None:
-    """Index contacts this transaction has just inserted, from (id, name, name_key) in hand.
+    """Index contacts this transaction has just inserted, from (id, name) in hand.
 
     Writes the rows `reindex_contact_names` would, without reading anything back: a
     contact just inserted is not merged and has no words yet (a word row needs its
     contact to exist). `known` as in `_learn_words`.
     """
-    rows = sorted({(w, cid) for cid, name, key in contacts for w in name_words(name, key)})
+    rows = sorted({(w, cid) for cid, name in contacts for w in name_words(name)})
     _add_words(session, _CONTACT_WORDS, "contact_id", rows, known)
 
 
@@ -191,14 +191,14 @@ def _learn_words(session: Session, words: set[str], known: set[str] | None = Non
         words = fresh
     for chunk in _chunks(words):
         leads = {lead_trigram(w) for w in chunk}
-        known = set(
+        stored = set(
             session.scalars(
                 select(NameTrigram.word).where(
                     NameTrigram.trigram.in_(sorted(leads)), NameTrigram.word.in_(chunk)
                 )
             )
         )
-        rows = [(t, w) for w in chunk if w not in known for t in trigrams(w)]
+        rows = [(t, w) for w in chunk if w not in stored for t in trigrams(w)]
         if rows:
             # Two writers may learn the same new word at once: the second one's rows go.
             _bulk_insert(session, _TRIGRAMS, ("trigram", "word"), rows, ignore_duplicates=True)

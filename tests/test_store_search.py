@@ -110,6 +110,20 @@ def test_renamed_company_is_found_by_its_new_name(db: Database, now: datetime) -
         assert search(s, "softwre", kinds=("company",))[0].label.startswith("Initrode")
 
 
+def test_a_name_changed_directly_is_found_by_its_new_words(db: Database, now: datetime) -> None:
+    """A writer that sets `name` and not `name_key` still leaves the index right."""
+    with db.write() as s:
+        contact = upsert_contact(s, email="ann@acme.com", name="Ann Lee", now=now).contact
+        contact_id = contact.id
+    with db.write() as s:
+        found = s.get(Contact, contact_id)
+        assert found is not None
+        found.name = "Anna Berg"
+    with db.read() as s:
+        assert [m.id for m in search(s, "berg", kinds=("contact",))] == [contact_id]
+        assert search(s, "lee", kinds=("contact",)) == []
+
+
 def test_the_migration_indexes_names_already_stored(sqlite_db: Database, now: datetime) -> None:
     migrate.downgrade(sqlite_db, "0002_orders_aging_index")
     with sqlite_db.engine.begin() as conn:

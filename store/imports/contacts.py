@@ -136,7 +136,7 @@ def _index_names(session: Session, batch: _Batch, memo: ImportMemo) -> None:
     file filled its empty name, the one way an import changes what it is found by."""
     index_new_contacts(
         session,
-        [(r.id, r.values["name"], r.values["name_key"]) for r in batch.new if r.id],
+        [(r.id, r.values["name"]) for r in batch.new if r.id],
         known=memo.words,
     )
     named = [r.id for r in batch.loaded.values() if r.id and "name" in r.dirty]

@@ -83,15 +83,8 @@ class HistoryBuffer:
             return 0
         session.flush()
         ids = list(self.events)
-        filed: set[str] = set()
-        if self.bulk:
-            column = _INTERACTIONS.c.source_id
-            filed.update(session.scalars(select(column).where(among(session, column, ids))))
-        else:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                stmt = select(Interaction.source_id).where(Interaction.source_id.in_(chunk))
-                filed.update(str(s) for s in session.scalars(stmt))
+        column = _INTERACTIONS.c.source_id
+        filed = set(session.scalars(select(column).where(among(session, column, ids))))
         rows = [_values(e) for sid, e in self.events.items() if sid not in filed]
         self.events.clear()
         if self.bulk:

@@ -1,7 +1,7 @@
 """search index: name words of contacts and companies, word trigrams; recent-interaction indexes
 
 Revision ID: 0004_contact_search_index
-Revises: 0002_orders_aging_index
+Revises: 0003_open_invoice_balance
 """
 
 from collections.abc import Iterator, Sequence
