@@ -63,7 +63,7 @@ def decode_bytes(data: bytes, charset: str | None, defects: list[str] | None = N
                 return data.decode("utf-8")
             try:
                 return data.decode(name)
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, LookupError, ValueError):  # "base64" is no text codec
                 if defects is not None:
                     defects.append(f"text is not {label}")
     elif label and defects is not None:

@@ -282,11 +282,13 @@ def fallback_date(
         # dateparser fills a missing time with the current one: keep only a written time.
         written = _WRITTEN_TIME.search(phrase)
         clock = value.time() if written else time(DEFAULT_HOUR)
-        day: date | None = value.date()
-        if day is not None and not _YEAR.search(phrase):
-            # No year written: the next such day. dateparser reads "Dec 10 at 10" as the
-            # year 10 and, preferring the future, lands in 2110.
-            day = _next_occurrence(day.month, day.day, local_now.date())
+        # No year written: the next such day. dateparser reads "Dec 10 at 10" as the year
+        # 10 and, preferring the future, lands in 2110.
+        day = (
+            value.date()
+            if _YEAR.search(phrase)
+            else _next_occurrence(value.month, value.day, local_now.date())
+        )
         if day is None:
             continue
         due = datetime.combine(day, clock, tzinfo=zone)

@@ -75,9 +75,7 @@ def html_to_text(html: str) -> str:
     from inscriptis.model.config import ParserConfig
 
     html = _EMPTY_BLOCK.sub(r"<\1\2><br></\1>", html)  # keep Outlook's blank paragraphs
-    quoted = "lockquote" in html or "LOCKQUOTE" in html
-    if quoted:
-        html = _BLOCKQUOTE.sub(_mark_blockquote, html)
+    html, quoted = _BLOCKQUOTE.subn(_mark_blockquote, html)
     try:
         text = get_text(html, ParserConfig(css=CSS_PROFILES["strict"]))
     except Exception:  # inscriptis/lxml refuse some garbage: strip tags crudely then

@@ -21,30 +21,17 @@ _SEPARATORS = " \t,;\"'<>[]()*"
 
 
 def parse_inline_addresses(value: str) -> tuple[Address, ...]:
-    """Addresses as clients print them in a forward header, names None when absent.
+    """The entries of `parse_recipients` that have an address, names None when absent.
 
     Handles `Name <a@b>`, `"Doe, John" <a@b>`, `Doe, John <a@b>`, `Name [mailto:a@b]`,
     `a@b`, `Name <a@b<mailto:a@b>>` and lists separated by `,` or `;`.
     """
-    text = _MAILTO.sub("", value[:5000])
-    found: list[Address] = []
-    seen: set[str] = set()
-    cursor = 0
-    for match in _EMAIL.finditer(text):
-        addr = match.group(0).strip(".'")
-        name_part = text[cursor : match.start()]
-        cursor = match.end()
-        key = addr.lower()
-        if key in seen:
-            continue
-        seen.add(key)
-        found.append(Address(_clean_name(name_part, addr), addr))
-    return tuple(found)
+    return tuple(a for a in parse_recipients(value) if a.email)
 
 
 def parse_recipients(value: str) -> tuple[Address, ...]:
-    """A To/Cc list as a forward header prints it: every address (as `parse_inline_addresses`)
-    and, in order among them, the entries Outlook prints by name alone ("To: Bessie Smith;
+    """A To/Cc list as a forward header prints it: every address and, in order
+    among them, the entries Outlook prints by name alone ("To: Bessie Smith;
     John Doe <john@acme.com>") as `Address(name, "")`: the email is unknown, not absent."""
     text = _MAILTO.sub("", value[:5000])
     found: list[Address] = []

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from parsers.email import parse_email
 from parsers.mime import decode_bytes, decode_header_value, html_to_text, read_message
 from parsers.types import ParseError
 from parsers.vcard import read_vcards
@@ -169,3 +170,14 @@ def test_broken_parts_are_tolerated_and_recorded() -> None:
 
 def test_html_to_text_keeps_blank_paragraphs() -> None:
     assert html_to_text("<div>a</div><div>&nbsp;</div><div>b</div>") == "a\n\nb"
+
+
+@pytest.mark.parametrize("charset", ["base64", "rot13", "zlib", "quopri"])
+def test_a_charset_label_naming_a_non_text_codec_is_guessed_not_fatal(charset: str) -> None:
+    """Python knows "base64" as a codec but cannot decode text with it: still no crash."""
+    raw = (
+        f"From: a@b.com\r\nSubject: =?{charset}?Q?hello?=\r\nMessage-ID: <c@x>\r\n"
+        f"Content-Type: text/plain; charset={charset}\r\n\r\nhello there\r\n"
+    ).encode()
+    parsed = parse_email(raw, now=datetime(2026, 12, 4, tzinfo=UTC), tz="UTC")
+    assert "hello" in parsed.subject
