@@ -95,7 +95,7 @@ def _compile(words: Words) -> _Compiled:
 
     return _Compiled(
         hint=re.compile(words.hints),  # matched against the lower-cased text
-        days=tuple((pattern(p), fn) for p, fn in (*words.days, *_COMMON_DAYS)),
+        days=tuple((pattern(p), fn) for p, fn in words.days),
         times=tuple((pattern(p), kind) for p, kind in words.times),
         pm=frozenset(map(_words_key, words.pm)),
         am=frozenset(map(_words_key, words.am)),
@@ -172,18 +172,21 @@ def _find_time(
     return None
 
 
+_COMMON = tuple((re.compile(p, re.IGNORECASE), fn) for p, fn in _COMMON_DAYS)
+
+
 def _find_day(text: str, languages: list[str], today: date) -> tuple[date, tuple[int, int]] | None:
     """The earliest day phrase in `text`; on a tie, the rule listed first wins."""
     best: tuple[int, date, tuple[int, int]] | None = None
-    for lang in languages:
-        for regex, fn in _RULES[lang].days:
-            m = regex.search(text)
-            while m is not None and (best is None or m.start() < best[0]):
-                day = fn(m, today)
-                if day is not None:  # the first reading of this rule; later ones are later
-                    best = (m.start(), day, m.span())
-                    break
-                m = regex.search(text, max(m.end(), m.start() + 1))
+    rules = [rule for lang in languages for rule in _RULES[lang].days]
+    for regex, fn in (*rules, *_COMMON):  # the numeric forms once, whatever the languages
+        m = regex.search(text)
+        while m is not None and (best is None or m.start() < best[0]):
+            day = fn(m, today)
+            if day is not None:  # the first reading of this rule; later ones are later
+                best = (m.start(), day, m.span())
+                break
+            m = regex.search(text, max(m.end(), m.start() + 1))
     return (best[1], best[2]) if best else None
 
 
