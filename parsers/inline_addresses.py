@@ -110,4 +110,5 @@ def name_only(value: str) -> Address | None:
 
 
 def tidy(value: str) -> str:
-    return " ".join(value.replace("*", " ").split()) if "*" in value else " ".join(value.split())
+    """One line, single spaces, without the `*` bold marks of plain-text clients."""
+    return " ".join(value.replace("*", " ").split())
