@@ -2,9 +2,11 @@
 
 The baseline inserts the same people (contact, email and phone rows, pre-cleaned) with
 sqlite3 `executemany` into an identical fresh schema: the cost of just writing the data.
-The import does everything a user gets: reads the CSV, validates emails, normalises phones
-to E.164, finds or creates companies and tags, dedupes, indexes names for search, and
-writes in 1,000-row batches (the baseline commits every 1,000 rows too).
+The import does everything a user gets from `crm import contacts`: reads the CSV,
+validates emails, normalises phones to E.164, finds or creates companies and tags,
+dedupes, indexes names for search, and writes in 1,000-row batches (the baseline commits
+every 1,000 rows too). As for any file over 1 MB, a second process reads and cleans the
+rows while the first writes; the CPU line adds up both processes.
 
 Target: the import reaches at least a third of the bare rate and peaks under 500 MB.
 Usage: python benchmarks/import_contacts.py [--rows N]; exits 1 when the target is missed.
@@ -26,8 +28,7 @@ from pathlib import Path
 from store import migrate
 from store.contact_fields import clean_phone
 from store.db import Database
-from store.imports.contact_files import read_contact_file
-from store.imports.contacts import import_contacts
+from store.imports.contacts import import_contact_file
 from store.normalize import name_key
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -222,8 +223,14 @@ def bare_insert(path: Path, csv_path: Path) -> tuple[float, float]:
     return elapsed, cpu
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """This process and its finished children (the import's reading process)."""
+    own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def main() -> int:
@@ -236,11 +243,11 @@ def main() -> int:
         generate(csv_path, args.rows)
         db = fresh_store(folder, "import.db")
         base_mb = peak_mb()
-        started, cpu = time.perf_counter(), time.process_time()
-        report = import_contacts(db, read_contact_file(csv_path).rows, now=NOW)
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        started, cpu = time.perf_counter(), cpu_seconds()
+        report = import_contact_file(db, csv_path, now=NOW)
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         db.dispose()
-        import_mb = peak_mb()
+        import_mb, reader_mb = peak_mb(), peak_mb(resource.RUSAGE_CHILDREN)
         bare_db = fresh_store(folder, "bare.db")
         bare_db.dispose()
         bare, bare_cpu = bare_insert(folder / "bare.db", csv_path)
@@ -256,11 +263,12 @@ def main() -> int:
         f"(the same comparison without waiting for a busy machine's CPU or disk)"
     )
     print(
-        f"peak memory:     {import_mb:7.0f} MB "
-        f"(process before import: {base_mb:.0f} MB; target < 500)"
+        f"peak memory:     {import_mb:7.0f} MB writer, {reader_mb:.0f} MB reader "
+        f"(writer before import: {base_mb:.0f} MB; target < 500 together)"
     )
     # Same name at one company is one person (the dedupe rule): a few rows update.
-    ok = ratio >= 1 / 3 and import_mb < 500 and report.created + report.updated == args.rows
+    fits = import_mb + reader_mb < 500
+    ok = ratio >= 1 / 3 and fits and report.created + report.updated == args.rows
     print("target met" if ok else "TARGET MISSED")
     return 0 if ok else 1
 

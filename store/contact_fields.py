@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata, PhoneNumber
 
 from store.normalize import normalize_email
 
@@ -55,6 +56,8 @@ def _nanp(value: str, region: str) -> str | None:
     `1 415 555 0100` (in a NANP region) and `+1 415 555 0100` (anywhere).
     """
     digits = value.translate(_PUNCT)
+    if not digits.isascii():  # other scripts' digits are the full parse's to read
+        return None
     if digits.startswith("+1") and len(digits) == 12 and digits[1:].isdigit():
         return digits if digits[2] in "23456789" else None
     if region in _NANP and digits.isdigit():
@@ -67,7 +70,45 @@ def _nanp(value: str, region: str) -> str | None:
 
 def _clean_phone(value: str, region: str) -> str:
     fast = _nanp(value, region)
+    if fast is None:
+        fast = _international(value)
     return fast if fast is not None else _parse_phone(value, region)
+
+
+def _international(value: str) -> str | None:
+    """`+49 30 1234567` and the like: the country code, then the subscriber's digits.
+
+    Gives what a full parse gives, or None to leave the number to it: the digits must
+    not start with anything the country's trunk prefix (or carrier code) could be, so
+    nothing would be stripped, and their count must be possible for the country.
+    """
+    digits = value.translate(_PUNCT)
+    if not digits.startswith("+") or not (digits.isascii() and digits[1:].isdigit()):
+        return None
+    for size in (1, 2, 3):  # country codes are prefix-free
+        code = int(digits[1 : 1 + size])
+        if code in COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[1 + size :]
+    prefix = _trunk_prefix(code)
+    if not national or national[0] == "0" or prefix is None or prefix.match(national):
+        return None
+    number = PhoneNumber(country_code=code, national_number=int(national))
+    return digits if phonenumbers.is_possible_number(number) else None
+
+
+@cache
+def _trunk_prefix(code: int) -> re.Pattern[str] | None:
+    """What a full parse would strip from the front of a national number, as a pattern
+    (one that matches nothing when the country has no trunk prefix); None for the
+    calling codes of no single country (+800 …), which the fast path leaves alone."""
+    main = COUNTRY_CODE_TO_REGION_CODE[code][0]
+    meta = PhoneMetadata.metadata_for_region(main) if main != "001" else None
+    if meta is None:
+        return None
+    return re.compile(meta.national_prefix_for_parsing or r"(?!)")
 
 
 # Bounded: a file repeats switchboard numbers; each full parse costs ~50 us.

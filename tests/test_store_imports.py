@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.contacts import contact_by_email, merge_contacts, upsert_contact
 from store.db import Database
-from store.imports.contact_files import read_contact_file, vcard_rows
+from store.imports.contact_readers import read_contact_file, vcard_rows
 from store.imports.contact_rows import ContactRow
 from store.imports.contacts import import_contacts
 from store.models import Company, CompanyNameWord, Contact, ContactNameWord, NameTrigram
@@ -212,3 +212,17 @@ def test_a_company_renamed_by_a_later_batch_is_not_found_by_its_old_name(
         assert pat.company.name == "Initech Industries"
         assert bo is not None and bo.company is not None and bo.company.name == "Initech"
         assert bo.company_id != pat.company_id
+
+
+def test_one_batch_or_many_give_the_same_store(db: Database, now: datetime) -> None:
+    # A company made from one row's domain is the one another row of the batch names.
+    people = [
+        ContactRow(2, "Ana Silva", ("ana@initech.io",)),
+        ContactRow(3, "Ana Silva", (), company="Initech", tags=("vip",)),
+    ]
+    report = import_contacts(db, people, now=now, batch_size=2)
+    assert (report.created, report.updated) == (1, 1)
+    with db.read() as s:
+        (ana,) = s.scalars(select(Contact)).all()
+        assert [t.name for t in ana.tags] == ["vip"]
+        assert ana.company is not None and ana.company.domain == "initech.io"

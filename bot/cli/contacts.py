@@ -13,13 +13,9 @@ import typer
 from sqlalchemy.orm import Session
 
 from bot.cli.common import CliError, context
-from store.imports.contact_files import (
-    ContactFileError,
-    read_contact_file,
-    write_csv,
-    write_vcf,
-)
-from store.imports.contacts import BATCH_SIZE, import_contacts
+from store.imports.contact_files import write_csv, write_vcf
+from store.imports.contact_readers import ContactFileError
+from store.imports.contacts import BATCH_SIZE, import_contact_file
 from store.imports.report import ImportReport
 
 
@@ -36,25 +32,21 @@ def import_contacts_command(
     """Import contacts; the same person is updated, never duplicated. Safe to repeat."""
     if not file.is_file():
         raise CliError(f"no such file: {file}")
-    try:
-        contact_file = read_contact_file(file)
-    except (ContactFileError, OSError) as exc:
-        raise CliError(f"{file}: {exc}") from None
     ctx = context(now)
     try:
         with _progress(file) as advance:
-            report = import_contacts(
+            report = import_contact_file(
                 ctx.db,
-                contact_file.rows,
+                file,
                 now=ctx.now(),
                 default_region=ctx.settings.default_region,
                 batch_size=batch_size,
                 progress=advance,
             )
+    except (ContactFileError, OSError) as exc:
+        raise CliError(f"{file}: {exc}") from None
     finally:
         ctx.close()
-    for warning in contact_file.warnings:
-        report.warn(warning)
     print_report(report)
 
 

@@ -90,7 +90,12 @@ def resolve_companies(
         ):
             named[lname] = cid
     new = [(d, n or company_name_from_domain(d)) for d, n in by_domain.items() if d not in known]
-    new_named = [n for key, n in by_name.items() if key not in named]
+    # A name this batch also gives a new company by its domain is that company, as it
+    # would be if the two rows came in different batches.
+    new_by_name: dict[str, str] = {}
+    for d, n in new:
+        new_by_name.setdefault(n.lower(), d)
+    new_named = [n for key, n in by_name.items() if key not in named and key not in new_by_name]
     made_ids: list[int] = []
     if new or new_named:
         names = [n for _, n in new] + new_named
@@ -105,6 +110,9 @@ def resolve_companies(
             known[d] = cid
         for n, cid in zip(new_named, ids[len(new) :], strict=True):
             named[n.lower()] = cid
+        for key in by_name:
+            if key not in named:
+                named[key] = known[new_by_name[key]]
         made_ids = ids
     if renamed:
         reindex_company_names(session, renamed)

@@ -9,22 +9,20 @@ and memory stays flat.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from store.contact_fields import ContactError
 from store.db import Database
 from store.imports.bulk import among, insert_rows, large_cache, pair_rows
 from store.imports.contact_companies import ImportMemo, resolve_companies
-from store.imports.contact_rows import CleanRow, ContactRow, clean_row
+from store.imports.contact_prep import Prepared, gc_paused, prepare, prepare_file
+from store.imports.contact_rows import CleanRow, ContactRow
 from store.imports.report import ImportReport
 from store.models import Base, contact_tags
 from store.normalize import name_key
@@ -68,47 +66,58 @@ def import_contacts(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import rows in batches, one transaction each; returns the combined report."""
-    report = ImportReport()
-    memo = ImportMemo()
-    it: Iterator[ContactRow] = iter(rows)
-    while batch := list(islice(it, batch_size)):
-        with _gc_paused(), db.write() as session, large_cache(session):
-            found = import_batch(session, batch, now=now, default_region=default_region, memo=memo)
-            report.absorb(found)
-        if progress is not None:
-            progress(len(batch))
-    return report
+    batches = prepare(rows, now=now, region=default_region, batch_size=batch_size)
+    return import_prepared(db, batches, now=now, progress=progress)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic GC passes inside one batch: it allocates many short-lived objects and
-    the collector's passes cost about a tenth of the import. Bounded by the batch size."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def import_batch(
-    session: Session,
-    rows: Sequence[ContactRow],
+def import_contact_file(
+    db: Database,
+    path: Path,
     *,
     now: datetime,
     default_region: str = "US",
-    memo: ImportMemo | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+    worker: bool | None = None,
 ) -> ImportReport:
-    """Apply one batch inside the caller's transaction."""
+    """Import a CSV or vCard file; a large one is read and cleaned by a second process
+    while this one writes (`store.imports.contact_prep`). The file's warnings are in
+    the report. ContactFileError when the file as a whole cannot be read."""
+    prepared = prepare_file(
+        path, now=now, region=default_region, batch_size=batch_size, worker=worker
+    )
+    report = import_prepared(db, prepared.batches, now=now, progress=progress)
+    for warning in prepared.warnings:
+        report.warn(warning)
+    return report
+
+
+def import_prepared(
+    db: Database,
+    batches: Iterable[Prepared],
+    *,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Write cleaned batches, one transaction each, in order."""
     report = ImportReport()
-    cleaned: list[CleanRow] = []
-    for row in rows:
-        try:
-            cleaned.append(clean_row(row, now, default_region))
-        except ContactError as exc:
-            report.reject(row.line, str(exc))
+    memo = ImportMemo()
+    for batch in batches:
+        with gc_paused(), db.write() as session, large_cache(session):
+            report.absorb(write_batch(session, batch, now=now, memo=memo))
+        if progress is not None:
+            progress(batch.count)
+    return report
+
+
+def write_batch(
+    session: Session, prepared: Prepared, *, now: datetime, memo: ImportMemo | None = None
+) -> ImportReport:
+    """Apply one cleaned batch inside the caller's transaction."""
+    report = ImportReport()
+    for line, reason in prepared.rejected:
+        report.reject(line, reason)
+    cleaned = prepared.cleaned
     if not cleaned:
         return report
     memo = memo or ImportMemo()
