@@ -89,39 +89,82 @@ def insert_rows(
 ) -> list[int]:
     """Insert rows (dicts by column name) in one executemany; returns new ids in order.
 
-    Columns a row leaves out get the column's Python default, as an ORM insert would.
+    Columns a row leaves out get the column's Python default, as an ORM insert would;
+    a column no row sets and without such a default is left out of the statement.
     """
     if not rows:
         return []
     ids = allocate_ids(session, table, len(rows)) if with_ids else []
     for row, new_id in zip(rows, ids, strict=False):
         row["id"] = new_id
-    conn = session.connection()
-    dialect = conn.dialect
-    placeholder = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
-    if placeholder is None:  # an unusual driver: the ordinary path
+    if _placeholder(session) is None:  # an unusual driver: the ordinary path
         session.execute(insert(table), rows)
         return ids
-    cols: Sequence[Column[Any]] = list(table.columns)
-    names = [c.name for c in cols]
+    present: set[str] = set().union(*rows)
+    names: list[str] = []
     # Column by column: one comprehension per column costs far less than a loop over
     # the columns of every row.
-    columns = []
-    for col in cols:
+    columns: list[list[Any]] = []
+    for col in table.columns:
         name, default = col.name, _default(col)
-        column = [row.get(name, default) for row in rows]
-        proc: _Processor = col.type._cached_bind_processor(dialect)
-        if proc is not None:
-            column = _converted(proc, column)
-        columns.append(column)
-    values = list(zip(*columns, strict=True))
-    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
-    sql = (
-        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({quoted}) "
-        f"VALUES ({', '.join([placeholder] * len(names))})"
-    )
-    conn.exec_driver_sql(sql, values)
+        if name in present:
+            columns.append([row.get(name, default) for row in rows])
+        elif default is not None:
+            columns.append([default] * len(rows))
+        else:
+            continue
+        names.append(name)
+    _execute(session, table, names, columns)
     return ids
+
+
+def insert_tuples(
+    session: Session,
+    table: Table,
+    names: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    with_ids: bool = True,
+) -> list[int]:
+    """`insert_rows` for rows given as tuples of the columns `names` (no per-row dicts);
+    with `with_ids`, an `id` is allocated for each. Returns the new ids in order."""
+    if not rows:
+        return []
+    columns = [list(c) for c in zip(*rows, strict=True)]
+    names = list(names)
+    ids: list[int] = []
+    if with_ids:
+        ids = allocate_ids(session, table, len(rows))
+        names.insert(0, "id")
+        columns.insert(0, ids)
+    if _placeholder(session) is None:
+        dicts = [dict(zip(names, r, strict=True)) for r in zip(*columns, strict=True)]
+        session.execute(insert(table), dicts)
+        return ids
+    _execute(session, table, names, columns)
+    return ids
+
+
+def _placeholder(session: Session) -> str | None:
+    style = session.get_bind().dialect.paramstyle
+    return {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+
+
+def _execute(session: Session, table: Table, names: list[str], columns: list[list[Any]]) -> None:
+    """One driver-level executemany of the columns' values, each bind-converted."""
+    conn = session.connection()
+    dialect = conn.dialect
+    for i, name in enumerate(names):
+        proc: _Processor = table.c[name].type._cached_bind_processor(dialect)
+        if proc is not None:
+            columns[i] = _converted(proc, columns[i])
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+        f"({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join([_placeholder(session) or '?'] * len(names))})"
+    )
+    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
 
 
 def _converted(proc: Callable[[Any], Any], column: list[Any]) -> list[Any]:

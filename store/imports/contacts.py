@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from store.db import Database
-from store.imports.bulk import among, insert_rows, large_cache, pair_rows
+from store.imports.bulk import among, insert_rows, insert_tuples, large_cache, pair_rows
 from store.imports.contact_companies import ImportMemo, resolve_companies
 from store.imports.contact_prep import Prepared, gc_paused, prepare, prepare_file
 from store.imports.contact_rows import CleanRow, ContactRow
@@ -126,7 +126,6 @@ def write_batch(
     for item in cleaned:
         rec, created = batch.find_or_new(item)
         if created:
-            _fill_new(rec, item)
             report.created += 1
             continue
         if _apply(rec, item, now, report):
@@ -248,44 +247,48 @@ class _Batch:
         self._load(new_parents)
 
     def find_or_new(self, item: CleanRow) -> tuple[_Rec, bool]:
+        """The record this row is about, or a new one made from the row."""
         for email in item.emails:
             if email in self.by_email:
                 return self.by_email[email], False
         key = item.key
-        if key and item.company_id is not None and (key, item.company_id) in self.by_name:
-            return self.by_name[(key, item.company_id)], False
-        values: dict[str, Any] = _NEW_VALUES.copy()
-        values["name_key"] = key
-        values["company_id"] = item.company_id
-        values["custom"] = {}
-        rec = _Rec(None, values, [], [], set())
+        company_id = item.company_id
+        if key and company_id is not None and (key, company_id) in self.by_name:
+            return self.by_name[(key, company_id)], False
+        rec = _new_record(item)
         self.new.append(rec)
         for email in item.emails:
             self.by_email[email] = rec
-        if key and item.company_id is not None:
-            self.by_name[(key, item.company_id)] = rec
+        if key and company_id is not None:
+            self.by_name[(key, company_id)] = rec
         return rec, True
 
     def write(self, now: datetime) -> None:
         _write(self.session, self.new, list(self.loaded.values()), now)
 
 
-def _fill_new(rec: _Rec, item: CleanRow) -> None:
-    """`_apply` for a record this row has just made: every value is taken, none conflicts."""
-    values = rec.values
-    for key, new in item.values.items():
-        if new is not None:
-            values[key] = new  # `dirty` only matters for stored records
-    rec.emails.extend(item.emails)
-    rec.new_emails.extend(item.emails)
-    rec.phones.extend(item.phones)
-    rec.new_phones.extend(item.phones)
-    rec.tags.update(item.tags)
-    rec.new_tags.extend(item.tags)
+def _new_record(item: CleanRow) -> _Rec:
+    """`_apply` for a record the row itself makes: every value is taken, none conflicts.
+    The row's lists become the record's (the row is done with once applied)."""
+    values: dict[str, Any] = {
+        **_NEW_VALUES,
+        **item.values,
+        "name_key": item.key,
+        "company_id": item.company_id,
+        "custom": dict(item.custom) if item.custom else {},
+    }
     if item.consent_at is not None:
         values.update(marketing_consent=True, consent_at=item.consent_at, consent_source="import")
-    if item.custom:
-        values["custom"] = dict(item.custom)
+    return _Rec(
+        None,
+        values,
+        list(item.emails),
+        list(item.phones),
+        set(item.tags),
+        new_emails=item.emails,
+        new_phones=item.phones,
+        new_tags=item.tags,
+    )
 
 
 def _apply(rec: _Rec, item: CleanRow, now: datetime, report: ImportReport) -> bool:
@@ -362,17 +365,13 @@ def _write(session: Session, new: list[_Rec], loaded: list[_Rec], now: datetime)
         session.execute(update(_CONTACTS).where(_CONTACTS.c.id == values["id"]).values(**values))
     recs = new + loaded
     emails = [
-        {
-            "contact_id": r.id,
-            "email": e,
-            "is_primary": len(r.emails) == len(r.new_emails) and i == 0,
-        }
+        (r.id, e, len(r.emails) == len(r.new_emails) and i == 0)
         for r in recs
         for i, e in enumerate(r.new_emails)
     ]
-    insert_rows(session, _EMAILS, emails)
-    phones = [{"contact_id": r.id, "number": p} for r in recs for p in r.new_phones]
-    insert_rows(session, _PHONES, phones)
+    insert_tuples(session, _EMAILS, ("contact_id", "email", "is_primary"), emails)
+    phones = [(r.id, p) for r in recs for p in r.new_phones]
+    insert_tuples(session, _PHONES, ("contact_id", "number"), phones)
     _write_tags(session, recs)
 
 
@@ -390,5 +389,5 @@ def _write_tags(session: Session, recs: list[_Rec]) -> None:
     if missing:
         made = insert_rows(session, _TAGS, [{"name": n} for n in missing])
         ids.update(zip(missing, made, strict=True))
-    links = [{"contact_id": r.id, "tag_id": ids[t]} for r in recs for t in r.new_tags]
-    insert_rows(session, contact_tags, links, with_ids=False)
+    links = [(r.id, ids[t]) for r in recs for t in r.new_tags]
+    insert_tuples(session, contact_tags, ("contact_id", "tag_id"), links, with_ids=False)
