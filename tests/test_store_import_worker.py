@@ -150,3 +150,15 @@ def test_small_files_are_read_here_and_large_ones_in_a_second_process(
     monkeypatch.setattr(contact_prep, "WORKER_MIN_BYTES", small.stat().st_size)
     import_contact_file(sqlite_db, small, now=now)
     assert len(Recorded.made) == 1
+
+
+@pytest.mark.parametrize("worker", [False, True])
+def test_a_line_the_reader_cannot_get_past_stops_the_import_naming_it(
+    sqlite_db: Database, tmp_path: Path, now: datetime, worker: bool
+) -> None:
+    path = tmp_path / "huge.csv"
+    huge = "x" * 200_000
+    path.write_text(f"{HEADER}{LINES[0]}\nJohn Roe,john@acme.com,,{huge},,,,\n", encoding="utf-8")
+    with pytest.raises(ContactFileError, match=r"^line 3: field larger than field limit"):
+        import_contact_file(sqlite_db, path, now=now, batch_size=1, worker=worker)
+    assert "jane.doe@acme.com" in exported(sqlite_db)  # the line before it is kept

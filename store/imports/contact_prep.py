@@ -117,6 +117,8 @@ def _batches(proc: subprocess.Popen[bytes]) -> Iterator[Prepared]:
                 kind, payload = _receive(proc.stdout)
                 if kind == "done":
                     return
+                if kind == "refused":
+                    raise ContactFileError(payload)
                 if kind != "batch":
                     raise _failed(kind, payload)
                 batch = _decode(payload)
@@ -242,8 +244,13 @@ def _serve(path: str, now: str, region: str, batch_size: str) -> int:
             return 0
         _send(out, "header", list(contact_file.warnings))
         when, size = datetime.fromisoformat(now), int(batch_size)
-        for batch in prepare(contact_file.rows, now=when, region=region, batch_size=size):
-            _send(out, "batch", _encode(batch))
+        try:
+            for batch in prepare(contact_file.rows, now=when, region=region, batch_size=size):
+                _send(out, "batch", _encode(batch))
+        except ContactFileError as exc:  # a line nothing after can be read past
+            _send(out, "refused", str(exc))
+            out.flush()
+            return 0
         _send(out, "done", None)
         out.flush()
     except BrokenPipeError:  # the importer stopped reading: nothing more to say

@@ -115,7 +115,7 @@ def _csv_iter(reader: Any, header: Sequence[str], keys: Sequence[str]) -> Iterat
     extras = [(i, head) for i, head in extras if keys[i] not in known]
     width = len(keys)
     last = 1
-    for cells in reader:
+    for cells in _cells(reader):
         line, last = last + 1, reader.line_num
         if len(cells) != width:
             if not any(c.strip() for c in cells):
@@ -129,6 +129,19 @@ def _csv_iter(reader: Any, header: Sequence[str], keys: Sequence[str]) -> Iterat
         values = {key: cells[i].strip() for i, key in wanted}
         extra = {head: cell for i, head in extras if (cell := cells[i].strip())}
         yield _csv_row(line, values, extra)
+
+
+def _cells(reader: Any) -> Iterator[list[str]]:
+    """The reader's rows; a line the csv module cannot get past (a cell over its size
+    limit) ends the file with an error naming the line, since nothing after it can be
+    trusted to start where it seems to."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ContactFileError(f"line {reader.line_num}: {exc}") from None
 
 
 def _csv_row(line: int, values: dict[str, str], extra: dict[str, str]) -> ContactRow:
