@@ -171,6 +171,9 @@ def _converted(proc: Callable[[Any], Any], column: list[Any]) -> list[Any]:
     """`proc` applied to a column's values, each distinct value once: a batch repeats its
     `now`, its few consent dates, `{}`, enums. Keyed by type too, so `True` and `1`
     (equal, same hash) keep their own conversions; unhashable values by their repr."""
+    first = column[0] if column else None
+    if len(set(map(id, column))) == 1:  # one object throughout: `now`, a default, None
+        return [None if first is None else proc(first)] * len(column)
     seen: dict[tuple[type, Any], Any] = {}
     out: list[Any] = []
     last: Any = seen  # a sentinel no value is

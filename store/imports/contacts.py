@@ -275,8 +275,9 @@ def _new_record(item: CleanRow) -> _Rec:
         **item.values,
         "name_key": item.key,
         "company_id": item.company_id,
-        "custom": dict(item.custom) if item.custom else {},
     }
+    if item.custom:  # otherwise the column's default, one `{}` for the whole batch
+        values["custom"] = dict(item.custom)
     if item.consent_at is not None:
         values.update(marketing_consent=True, consent_at=item.consent_at, consent_source="import")
     return _Rec(
@@ -329,13 +330,13 @@ def _apply(rec: _Rec, item: CleanRow, now: datetime, report: ImportReport) -> bo
         rec.values["consent_source"] = "import"
         rec.dirty.update(("marketing_consent", "consent_at", "consent_source"))
         changed = True
-    custom = dict(rec.values["custom"] or {})
+    custom = dict(rec.values.get("custom") or {})
     for key, value in item.custom.items():
         if custom.get(key) in (None, ""):
             custom[key] = value
         elif custom[key] != value:
             report.warn(f"line {item.line}: kept {key} {custom[key]!r}, the file says {value!r}")
-    if custom != (rec.values["custom"] or {}):
+    if custom != (rec.values.get("custom") or {}):
         rec.values["custom"] = custom
         rec.dirty.add("custom")
         changed = True
