@@ -96,10 +96,7 @@ def reindex_contact_names(
             ).where(Contact.id.in_(chunk))
         ).all()
         wanted = {
-            (w, cid)
-            for cid, name, _, merged in rows
-            if merged is None
-            for w in name_words(name)
+            (w, cid) for cid, name, _, merged in rows if merged is None for w in name_words(name)
         }
         _sync(session, _CONTACT_WORDS, _CONTACT_WORDS.c.contact_id, chunk, wanted)
         company_ids.update(company for _, _, company, _ in rows if company is not None)

@@ -226,3 +226,32 @@ def test_one_batch_or_many_give_the_same_store(db: Database, now: datetime) -> N
         (ana,) = s.scalars(select(Contact)).all()
         assert [t.name for t in ana.tags] == ["vip"]
         assert ana.company is not None and ana.company.domain == "initech.io"
+
+
+def test_a_file_that_fills_fields_of_stored_people_updates_each_with_its_own_values(
+    db: Database, now: datetime
+) -> None:
+    people = [ContactRow(i, f"Person {i}", (f"p{i}@firm.com",)) for i in range(2, 12)]
+    import_contacts(db, people, now=now)
+    filled = [
+        ContactRow(
+            i,
+            f"Person {i}",
+            (f"p{i}@firm.com",),
+            title=f"Title {i}",
+            website=f"https://p{i}.example" if i % 2 else None,
+            tags=("vip",) if i % 3 == 0 else (),
+        )
+        for i in range(2, 12)
+    ]
+    later = datetime(2026, 12, 1, tzinfo=now.tzinfo)
+    report = import_contacts(db, filled, now=later, batch_size=4)
+    assert (report.created, report.updated) == (0, 10)
+    with db.read() as s:
+        for i in range(2, 12):
+            person = contact_by_email(s, f"p{i}@firm.com")
+            assert person is not None
+            assert person.title == f"Title {i}"
+            assert person.website == (f"https://p{i}.example" if i % 2 else None)
+            assert [t.name for t in person.tags] == (["vip"] if i % 3 == 0 else [])
+            assert person.updated_at == later

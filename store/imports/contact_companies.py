@@ -136,7 +136,7 @@ def _remembered(session: Session, memo: ImportMemo, by_name: dict[str, str]) -> 
         return {}
     alive = set(
         session.scalars(
-            select(_COMPANIES.c.id).where(_COMPANIES.c.id.in_(set(remembered.values())))
+            select(_COMPANIES.c.id).where(among(session, _COMPANIES.c.id, set(remembered.values())))
         )
     )
     for key in [k for k, cid in remembered.items() if cid not in alive]:

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from store.db import Database
@@ -220,25 +220,26 @@ class _Batch:
             _CONTACTS.c.custom,
             _CONTACTS.c.merged_into_id,
         )
-        for row in self.session.execute(select(*cols).where(_CONTACTS.c.id.in_(ids))).mappings():
+        query = select(*cols).where(among(self.session, _CONTACTS.c.id, ids))
+        for row in self.session.execute(query).mappings():
             values: dict[str, Any] = dict(row)
             self.loaded[row["id"]] = _Rec(row["id"], values, [], [], set())
         for cid, email in self.session.execute(
             select(_EMAILS.c.contact_id, _EMAILS.c.email)
-            .where(_EMAILS.c.contact_id.in_(ids))
+            .where(among(self.session, _EMAILS.c.contact_id, ids))
             .order_by(_EMAILS.c.id)
         ):
             self.loaded[cid].emails.append(email)
         for cid, number in self.session.execute(
             select(_PHONES.c.contact_id, _PHONES.c.number)
-            .where(_PHONES.c.contact_id.in_(ids))
+            .where(among(self.session, _PHONES.c.contact_id, ids))
             .order_by(_PHONES.c.id)
         ):
             self.loaded[cid].phones.append(number)
         for cid, tag in self.session.execute(
             select(contact_tags.c.contact_id, _TAGS.c.name)
             .join(_TAGS, _TAGS.c.id == contact_tags.c.tag_id)
-            .where(contact_tags.c.contact_id.in_(ids))
+            .where(among(self.session, contact_tags.c.contact_id, ids))
         ):
             self.loaded[cid].tags.add(tag)
         new_parents = {
@@ -362,8 +363,7 @@ def _write(session: Session, new: list[_Rec], loaded: list[_Rec], now: datetime)
             if "name" in values:
                 values["name_key"] = name_key(values["name"])
             updates.append({"id": rec.id, "updated_at": now, **values})
-    for values in updates:  # few per batch; each may set different columns
-        session.execute(update(_CONTACTS).where(_CONTACTS.c.id == values["id"]).values(**values))
+    _update_contacts(session, updates)
     recs = new + loaded
     emails = [
         (r.id, e, len(r.emails) == len(r.new_emails) and i == 0)
@@ -374,6 +374,22 @@ def _write(session: Session, new: list[_Rec], loaded: list[_Rec], now: datetime)
     phones = [(r.id, p) for r in recs for p in r.new_phones]
     insert_tuples(session, _PHONES, ("contact_id", "number"), phones)
     _write_tags(session, recs)
+
+
+def _update_contacts(session: Session, updates: list[dict[str, Any]]) -> None:
+    """One executemany per set of columns changed: a file that fills one field for every
+    stored person is one statement per batch, not one per person."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for values in updates:
+        groups.setdefault(tuple(sorted(k for k in values if k != "id")), []).append(values)
+    for columns, rows in groups.items():
+        statement = (
+            update(_CONTACTS)
+            .where(_CONTACTS.c.id == bindparam("row_id"))
+            .values({c: bindparam(f"new_{c}") for c in columns})
+        )
+        params = [{"row_id": r["id"], **{f"new_{c}": r[c] for c in columns}} for r in rows]
+        session.connection().execute(statement, params)
 
 
 def _write_tags(session: Session, recs: list[_Rec]) -> None:

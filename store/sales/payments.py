@@ -268,6 +268,6 @@ GENERATED_REFERENCES = ("chat:", "auto:")
 
 
 def shown_reference(reference: str) -> str:
-    """" BANK-77" for a reference a person wrote; nothing for one made up to key the row
+    """ " BANK-77" for a reference a person wrote; nothing for one made up to key the row
     (a payment recorded in chat, a file row without a reference)."""
     return "" if reference.startswith(GENERATED_REFERENCES) else f" {reference}"
