@@ -8,8 +8,10 @@ dedupes, indexes names for search, and writes in 1,000-row batches (the baseline
 every 1,000 rows too). As for any file over 1 MB, a second process reads and cleans the
 rows while the first writes; the CPU line adds up both processes.
 
+Each round imports into a fresh store and then runs the baseline, back to back, so a busy
+moment of a shared machine slows both; the verdict is on the median round's ratio.
 Target: the import reaches at least a third of the bare rate and peaks under 500 MB.
-Usage: python benchmarks/import_contacts.py [--rows N]; exits 1 when the target is missed.
+Usage: python benchmarks/import_contacts.py [--rows N] [--rounds N]; exits 1 on a miss.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +32,7 @@ from store import migrate
 from store.contact_fields import clean_phone
 from store.db import Database
 from store.imports.contacts import import_contact_file
+from store.imports.report import ImportReport
 from store.normalize import name_key
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -233,34 +237,78 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def timed_import(folder: Path, csv_path: Path, n: int) -> tuple[float, float, ImportReport]:
+    """`crm import contacts` into a fresh store: (wall, CPU) seconds and the report."""
+    db = fresh_store(folder, f"import{n}.db")
+    started, cpu = time.perf_counter(), cpu_seconds()
+    report = import_contact_file(db, csv_path, now=NOW)
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    db.dispose()
+    return elapsed, cpu, report
+
+
+def timed_bare(folder: Path, csv_path: Path, n: int) -> tuple[float, float]:
+    fresh_store(folder, f"bare{n}.db").dispose()
+    return bare_insert(folder / f"bare{n}.db", csv_path)
+
+
+@dataclass
+class Round:
+    seconds: float
+    cpu: float
+    bare_seconds: float
+    bare_cpu: float
+
+    @property
+    def ratio(self) -> float:
+        return self.bare_seconds / self.seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    rows = args.rows
+    base_mb = peak_mb()
+    rounds: list[Round] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         csv_path = folder / "contacts.csv"
-        generate(csv_path, args.rows)
-        db = fresh_store(folder, "import.db")
-        base_mb = peak_mb()
-        started, cpu = time.perf_counter(), cpu_seconds()
-        report = import_contact_file(db, csv_path, now=NOW)
-        elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
-        db.dispose()
-        import_mb, reader_mb = peak_mb(), peak_mb(resource.RUSAGE_CHILDREN)
-        bare_db = fresh_store(folder, "bare.db")
-        bare_db.dispose()
-        bare, bare_cpu = bare_insert(folder / "bare.db", csv_path)
-    rate, bare_rate = args.rows / elapsed, args.rows / bare
-    ratio = rate / bare_rate
-    cpu_ratio = bare_cpu / cpu
-    print(f"rows:            {args.rows:,}  ({report.summary()})")
-    print(f"import:          {elapsed:7.2f} s  {rate:10,.0f} rows/s  (CSV to committed store)")
-    print(f"bare executemany:{bare:7.2f} s  {bare_rate:10,.0f} rows/s  (same rows, no checks)")
-    print(f"ratio:           {ratio:7.2f}  (target >= 0.33)")
+        generate(csv_path, rows)
+        peaks = (0.0, 0.0)
+        for n in range(args.rounds):
+            # An import, then the baseline, back to back: a busy moment slows both.
+            seconds, cpu, report = timed_import(folder, csv_path, n)
+            if n == 0:  # peaks only grow: taken before any baseline has run
+                peaks = (peak_mb(), peak_mb(resource.RUSAGE_CHILDREN))
+            result = Round(seconds, cpu, *timed_bare(folder, csv_path, n))
+            for leftover in folder.glob(f"*{n}.db*"):
+                leftover.unlink()
+            rounds.append(result)
+            rate = rows / result.seconds
+            print(
+                f"round {n + 1}: import {result.seconds:6.2f} s {rate:8,.0f} rows/s"
+                f" (CPU {result.cpu:5.2f} s), bare {result.bare_seconds:5.2f} s"
+                f" {rows / result.bare_seconds:8,.0f} rows/s (CPU {result.bare_cpu:4.2f} s),"
+                f" ratio {result.ratio:.2f}"
+            )
+    import_mb, reader_mb = peaks
+    mid = sorted(rounds, key=lambda r: r.ratio)[len(rounds) // 2]
+    ratio, cpu_ratio = mid.ratio, mid.bare_cpu / mid.cpu
+    print(f"rows:            {rows:,}  ({report.summary()})")
     print(
-        f"CPU seconds:     import {cpu:.2f}, bare {bare_cpu:.2f}, ratio {cpu_ratio:.2f} "
-        f"(the same comparison without waiting for a busy machine's CPU or disk)"
+        f"import:          {mid.seconds:7.2f} s  {rows / mid.seconds:10,.0f} rows/s"
+        "  (CSV to committed store; the median round)"
+    )
+    print(
+        f"bare executemany:{mid.bare_seconds:7.2f} s  {rows / mid.bare_seconds:10,.0f} rows/s"
+        "  (same rows, no checks)"
+    )
+    print(f"ratio:           {ratio:7.2f}  (median of {len(rounds)} rounds; target >= 0.33)")
+    print(
+        f"CPU seconds:     import {mid.cpu:.2f}, bare {mid.bare_cpu:.2f}, ratio {cpu_ratio:.2f} "
+        f"(both processes of the import; the same comparison without waiting for disk)"
     )
     print(
         f"peak memory:     {import_mb:7.0f} MB writer, {reader_mb:.0f} MB reader "
@@ -268,7 +316,7 @@ def main() -> int:
     )
     # Same name at one company is one person (the dedupe rule): a few rows update.
     fits = import_mb + reader_mb < 500
-    ok = ratio >= 1 / 3 and fits and report.created + report.updated == args.rows
+    ok = ratio >= 1 / 3 and fits and report.created + report.updated == rows
     print("target met" if ok else "TARGET MISSED")
     return 0 if ok else 1
 

@@ -40,28 +40,40 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 FIRST = ["John", "Petra", "Erik", "Anna", "Jean", "Giulia", "Carlos", "Ivan", "Mei", "Lars"]
 LAST = ["Doe", "Schmidt", "Lindqvist", "Kowalska", "Dupont", "Rossi", "García", "Petrov"]
 COMPANIES = [
-    ("Acme Inc", "acme.com"), ("Müller GmbH", "mueller.de"), ("Nordvärme AB", "nordvarme.se"),
-    ("Globex Corp", "globex.com"), ("Initech GmbH", "initech.de"),
-    ("La Boîte SARL", "laboite.fr"), ("Stroymash LLC", "stroymash.ru"),
+    ("Acme Inc", "acme.com"),
+    ("Müller GmbH", "mueller.de"),
+    ("Nordvärme AB", "nordvarme.se"),
+    ("Globex Corp", "globex.com"),
+    ("Initech GmbH", "initech.de"),
+    ("La Boîte SARL", "laboite.fr"),
+    ("Stroymash LLC", "stroymash.ru"),
 ]
 NOTES = {
-    "en": ["Please follow up next Friday.", "Remind me to send the quote tomorrow at 3pm.",
-           "Task: Send revised quote\nDue: Friday\n\nJohn wants the discount.",
-           "Call him back in 2 weeks about the invoice."],
-    "de": ["Bitte erinnere mich morgen daran, das Angebot zu schicken.",
-           "Nächste Woche nachfassen."],
+    "en": [
+        "Please follow up next Friday.",
+        "Remind me to send the quote tomorrow at 3pm.",
+        "Task: Send revised quote\nDue: Friday\n\nJohn wants the discount.",
+        "Call him back in 2 weeks about the invoice.",
+    ],
+    "de": [
+        "Bitte erinnere mich morgen daran, das Angebot zu schicken.",
+        "Nächste Woche nachfassen.",
+    ],
     "sv": ["Ring Erik på fredag om offerten.", "Följ upp om två veckor."],
 }
 BODIES = {
     "en": "Hi Ann,\n\nCould you send us a revised quote for order {ref}? We are looking at\n"
-          "about {amount} for 40 seats, delivery by the end of the month.\n\nThanks,\n{first}",
+    "about {amount} for 40 seats, delivery by the end of the month.\n\nThanks,\n{first}",
     "de": "Sehr geehrte Frau Lee,\n\nwir möchten die Bestellung Nr. {ref} erweitern. Der "
-          "Gesamtbetrag von {amount} passt für uns.\n\nMit freundlichen Grüßen\n{first}",
+    "Gesamtbetrag von {amount} passt für uns.\n\nMit freundlichen Grüßen\n{first}",
     "sv": "Hej Ann,\n\nVi beställer enligt offert nr {ref} för {amount}. Leverans i december "
-          "går bra.\n\nMed vänliga hälsningar\n{first}",
+    "går bra.\n\nMed vänliga hälsningar\n{first}",
 }
-AMOUNTS = {"en": ["€1,250.00", "USD 3,400", "$12,500.00"], "de": ["12.500,00 €", "EUR 3.400"],
-           "sv": ["12 500,00 kr", "SEK 8 900"]}
+AMOUNTS = {
+    "en": ["€1,250.00", "USD 3,400", "$12,500.00"],
+    "de": ["12.500,00 €", "EUR 3.400"],
+    "sv": ["12 500,00 kr", "SEK 8 900"],
+}
 REFS = ["SO-1042", "INV-2026-0031", "4471", "PO 4411-B", "Q-552", "2026-118"]
 HEADERS = {
     "gmail": ("---------- Forwarded message ---------", "From", "Date", "Subject", "To"),
@@ -81,10 +93,14 @@ def make_email(i: int, rnd: random.Random) -> bytes:
     sep, frm, date, subj, to = HEADERS[client]
     subject = f"Order {ref}"
     customer = BODIES[lang].format(ref=ref, amount=amount, first=first)
-    signature = (f"\n\n{first} {last}\nHead of Purchasing\n{company}\n"
-                 f"+49 30 {rnd.randint(1000000, 9999999)}\nwww.{domain}")
-    history = (f"\n\nOn Fri, 20 Nov 2026 at 16:05, Ann Lee <ann.lee@ourco.com> wrote:\n"
-               f"> Hi {first}, here is the quote for {ref}.\n> Best, Ann\n")
+    signature = (
+        f"\n\n{first} {last}\nHead of Purchasing\n{company}\n"
+        f"+49 30 {rnd.randint(1000000, 9999999)}\nwww.{domain}"
+    )
+    history = (
+        f"\n\nOn Fri, 20 Nov 2026 at 16:05, Ann Lee <ann.lee@ourco.com> wrote:\n"
+        f"> Hi {first}, here is the quote for {ref}.\n> Best, Ann\n"
+    )
     text = (
         f"{rnd.choice(NOTES[lang])}\n\n-- \nAnn Lee | OurCo\n\n{sep}\n"
         f"{frm}: {first} {last} <{first.lower()}.{last.lower()}@{domain}>\n"
@@ -156,23 +172,28 @@ def main() -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"emails: {len(emails)}, average {size:,.0f} bytes; forwards found: {found}/200")
     print(f"stdlib message_from_bytes + body text: {base:8.0f} emails/s")
-    print(f"parse_email (rule-based pipeline):     {mine:8.0f} emails/s "
-          f"({mine / base:.2f}x the stdlib rate)")
+    print(
+        f"parse_email (rule-based pipeline):     {mine:8.0f} emails/s "
+        f"({mine / base:.2f}x the stdlib rate)"
+    )
     model = statistical_model()
     if model:
         nlp = pipeline("en", model)
         for raw in emails[:20]:  # loading the model is once per process, not per email
             parse_email(raw, now=NOW, tz="Europe/Berlin", nlp=nlp)
-        stat = rate(lambda raw: parse_email(raw, now=NOW, tz="Europe/Berlin", nlp=nlp),
-                    emails[:200])
+        stat = rate(
+            lambda raw: parse_email(raw, now=NOW, tz="Europe/Berlin", nlp=nlp), emails[:200]
+        )
         print(f"parse_email with statistical model {model}: {stat:8.0f} emails/s")
     else:
         print("statistical model: none installed (rule-based pipeline only)")
     print(f"peak memory (max RSS): {peak_mb:.0f} MB")
     target = min(TARGET, base * TARGET / REFERENCE_BASELINE)
     if target < TARGET:
-        print(f"this machine decodes at {base:.0f}/s, not {REFERENCE_BASELINE:.0f}/s: "
-              f"target scaled to {target:.0f}/s")
+        print(
+            f"this machine decodes at {base:.0f}/s, not {REFERENCE_BASELINE:.0f}/s: "
+            f"target scaled to {target:.0f}/s"
+        )
     if mine < target:
         print(f"FAIL: {mine:.0f} emails/s is below the target of {target:.0f}/s")
         return 1
