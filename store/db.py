@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.search_index import keep_in_step
 
 IMMEDIATE = "crm_begin_immediate"
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
 
 
 def is_sqlite(url: str) -> bool:
@@ -54,6 +56,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # A WAL that a bulk import let grow is cut back to this when it next restarts.
+        cur.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -90,10 +94,21 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One write transaction: committed when the block ends, rolled back on error."""
-        with self._writer() as session, session.begin():
+    def write(self, on: Connection | None = None) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on error.
+
+        `on`, a connection from `writer_connection`, runs it there instead of on one
+        from the pool."""
+        session_for = self._writer if on is None else partial(self._writer, bind=on)
+        with session_for() as session, session.begin():
             yield session
+
+    @contextmanager
+    def writer_connection(self) -> Iterator[Connection]:
+        """One connection for a run of write transactions (`write(on=...)`), so settings
+        a bulk job gives it hold for the whole run and leave with it."""
+        with self.engine.connect() as conn:
+            yield conn.execution_options(**{IMMEDIATE: True})
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import store.db as store_db
+from store import migrate
 from store.contacts import contact_by_email, merge_contacts, upsert_contact
 from store.db import Database
+from store.imports.bulk import IMPORT_CACHE_KIB, IMPORT_CHECKPOINT_PAGES, bulk_writer
 from store.imports.contact_readers import read_contact_file, vcard_rows
 from store.imports.contact_rows import ContactRow
 from store.imports.contacts import import_contacts
@@ -255,3 +259,33 @@ def test_a_file_that_fills_fields_of_stored_people_updates_each_with_its_own_val
             assert person.website == (f"https://p{i}.example" if i % 2 else None)
             assert [t.name for t in person.tags] == (["vip"] if i % 3 == 0 else [])
             assert person.updated_at == later
+
+
+def test_the_import_connection_gets_its_bulk_settings_back_afterwards(sqlite_db: Database) -> None:
+    with bulk_writer(sqlite_db) as conn:
+        assert conn is not None
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == IMPORT_CHECKPOINT_PAGES
+        assert raw.execute("PRAGMA cache_size").fetchone()[0] == -IMPORT_CACHE_KIB
+    assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert raw.execute("PRAGMA cache_size").fetchone()[0] == -2000
+
+
+def test_the_wal_an_import_grew_is_copied_back_and_cut_down(
+    tmp_path: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_db, "WAL_SIZE_LIMIT", 64 * 1024)
+    db = Database(f"sqlite:///{tmp_path / 'crm.db'}")
+    migrate.upgrade(db)
+    wal = tmp_path / "crm.db-wal"
+    people = [ContactRow(i, f"Person {i}", (f"p{i}@firm{i % 50}.com",)) for i in range(2, 4002)]
+    import_contacts(db, people, now=now)
+    grown = wal.stat().st_size
+    assert grown > 1024 * 1024  # several batches without a checkpoint in between
+    with db.write() as s:
+        upsert_contact(s, email="later@firm.com", name="Later", now=now)
+    assert wal.stat().st_size < 256 * 1024  # cut to 64 KB, then that one transaction
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Contact)) == 4001
+    db.dispose()

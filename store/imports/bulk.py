@@ -28,12 +28,16 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 from sqlalchemy.types import NullType
 
+from store.db import Database
+
 _Processor = Callable[[Any], Any] | None
 IMPORT_CACHE_KIB = 65536
+IMPORT_CHECKPOINT_PAGES = 16384  # 64 MB of 4 KB pages
 
 
 @contextmanager
@@ -52,6 +56,36 @@ def large_cache(session: Session) -> Iterator[None]:
         yield
     finally:
         session.execute(text(f"PRAGMA cache_size={-2000 if before is None else int(before)}"))
+
+
+@contextmanager
+def bulk_writer(db: Database) -> Iterator[Connection | None]:
+    """A connection for a bulk import's run of transactions, tuned for it on SQLite.
+
+    Besides the large page cache, the WAL is checkpointed every 64 MB instead of every
+    4 MB: a batch dirties pages of every index, and each checkpoint copies them all back
+    into the database file and waits for the disk twice, so checkpointing after every
+    batch costs a tenth of the import. Commits stay as durable as before (WAL with
+    synchronous=NORMAL). At the end the WAL is copied back without waiting for readers
+    (`PASSIVE`), the connection's settings are put back, and the next write transaction
+    shrinks the WAL file again (`journal_size_limit`, set by `store.db`). Elsewhere: None,
+    and the ordinary pooled connections are used."""
+    if not db.is_sqlite:
+        yield None
+        return
+    with db.writer_connection() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        cache = raw.execute("PRAGMA cache_size").fetchone()[0]
+        checkpoint = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        raw.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+        raw.execute(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
+        try:
+            yield conn
+        finally:
+            raw.execute(f"PRAGMA cache_size={int(cache)}")
+            raw.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
+            raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 def allocate_ids(session: Session, table: Table, count: int) -> list[int]:

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from store.db import Database
-from store.imports.bulk import among, insert_rows, insert_tuples, large_cache, pair_rows
+from store.imports.bulk import among, bulk_writer, insert_rows, insert_tuples, pair_rows
 from store.imports.contact_companies import ImportMemo, resolve_companies
 from store.imports.contact_prep import Prepared, gc_paused, prepare, prepare_file
 from store.imports.contact_rows import CleanRow, ContactRow
@@ -102,11 +102,12 @@ def import_prepared(
     """Write cleaned batches, one transaction each, in order."""
     report = ImportReport()
     memo = ImportMemo()
-    for batch in batches:
-        with gc_paused(), db.write() as session, large_cache(session):
-            report.absorb(write_batch(session, batch, now=now, memo=memo))
-        if progress is not None:
-            progress(batch.count)
+    with bulk_writer(db) as conn:
+        for batch in batches:
+            with gc_paused(), db.write(on=conn) as session:
+                report.absorb(write_batch(session, batch, now=now, memo=memo))
+            if progress is not None:
+                progress(batch.count)
     return report
 
 
