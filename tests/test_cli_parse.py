@@ -11,8 +11,19 @@ import pytest
 
 from tests.cli import run_crm
 
-KEYS = {"message_id", "sender", "subject", "date", "language", "note", "forwarded", "contacts",
-        "tasks", "references", "amounts"}
+KEYS = {
+    "message_id",
+    "sender",
+    "subject",
+    "date",
+    "language",
+    "note",
+    "forwarded",
+    "contacts",
+    "tasks",
+    "references",
+    "amounts",
+}
 DIRECT = (
     b"From: Ann Lee <ann.lee@ourco.com>\nTo: crm@ourco.com\nSubject: Call Acme\n"
     b"Date: Mon, 23 Nov 2026 08:00:00 +0000\nMessage-ID: <direct-1@ourco.com>\n\n"
@@ -26,24 +37,45 @@ def test_a_direct_message_has_every_key_and_no_forward(
 ) -> None:
     path = tmp_path / "direct.eml"
     path.write_bytes(DIRECT)
-    result = run_crm(capsys, "parse", str(path), "--json", "--now", "2026-11-23T09:00:00Z",
-                     "--tz", "Europe/Berlin")
+    result = run_crm(
+        capsys,
+        "parse",
+        str(path),
+        "--json",
+        "--now",
+        "2026-11-23T09:00:00Z",
+        "--tz",
+        "Europe/Berlin",
+    )
     assert result.code == 0, result.err
     data = json.loads(result.out)
     assert set(data) == KEYS
     assert data["forwarded"] is None and data["note"] is None
     assert data["message_id"] == "<direct-1@ourco.com>"
-    assert data["tasks"] == [{"title": "Call John at Acme about invoice INV-2026-0031",
-                              "due": "2026-11-24T15:00:00+01:00"}]
+    assert data["tasks"] == [
+        {
+            "title": "Call John at Acme about invoice INV-2026-0031",
+            "due": "2026-11-24T15:00:00+01:00",
+        }
+    ]
     assert {"kind": "invoice", "number": "INV-2026-0031"} in data["references"]
 
 
-def test_reads_standard_input(capsys: pytest.CaptureFixture[str],
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reads_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     fixture = Path(__file__).parent / "data" / "forwards" / "gmail_en.eml"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(fixture.read_bytes())))
-    result = run_crm(capsys, "parse", "-", "--json", "--now", "2026-11-23T09:00:00+00:00",
-                     "--tz", "Europe/Berlin")
+    result = run_crm(
+        capsys,
+        "parse",
+        "-",
+        "--json",
+        "--now",
+        "2026-11-23T09:00:00+00:00",
+        "--tz",
+        "Europe/Berlin",
+    )
     assert result.code == 0, result.err
     assert json.loads(result.out)["forwarded"]["from"]["email"] == "john.doe@acme.com"
 

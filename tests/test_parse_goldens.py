@@ -12,20 +12,58 @@ from tests.cli import run_crm
 FOLDER = Path(__file__).parent / "data" / "forwards"
 FIXTURES = sorted(FOLDER.glob("*.eml"))
 CLIENTS = (
-    "gmail", "outlook_old", "outlook_new", "outlook365", "apple", "thunderbird", "yahoo",
-    "hubspot", "missive", "mailmate", "ionos",
+    "gmail",
+    "outlook_old",
+    "outlook_new",
+    "outlook365",
+    "apple",
+    "thunderbird",
+    "yahoo",
+    "hubspot",
+    "missive",
+    "mailmate",
+    "ionos",
 )
 LANGUAGES = (
-    "en", "de", "fr", "es", "it", "pt-PT", "pt-BR", "nl", "da", "no", "sv", "fi", "et", "pl",
-    "cs", "sk", "hu", "hr", "ro", "tr", "ru", "uk", "ja", "zh", "th",
+    "en",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt-PT",
+    "pt-BR",
+    "nl",
+    "da",
+    "no",
+    "sv",
+    "fi",
+    "et",
+    "pl",
+    "cs",
+    "sk",
+    "hu",
+    "hr",
+    "ro",
+    "tr",
+    "ru",
+    "uk",
+    "ja",
+    "zh",
+    "th",
 )
 
 
 @pytest.mark.parametrize("eml", FIXTURES, ids=[p.stem for p in FIXTURES])
 def test_crm_parse_matches_the_golden(capsys: pytest.CaptureFixture[str], eml: Path) -> None:
     result = run_crm(
-        capsys, "parse", str(eml), "--json", "--now", "2026-11-23T09:00:00+00:00",
-        "--tz", "Europe/Berlin",
+        capsys,
+        "parse",
+        str(eml),
+        "--json",
+        "--now",
+        "2026-11-23T09:00:00+00:00",
+        "--tz",
+        "Europe/Berlin",
     )
     assert result.code == 0, result.err
     expected = json.loads(eml.with_suffix(".json").read_text(encoding="utf-8"))

@@ -77,7 +77,9 @@ def test_no_reference_in(text: str) -> None:
 def test_references_are_deduplicated_in_order_of_appearance() -> None:
     text = "INV-7781 for order SO-1042; see again SO-1042 and invoice INV-7781, quote Q-9"
     assert get_pipeline("en").references(text) == (
-        Reference("invoice", "INV-7781"), Reference("order", "SO-1042"), Reference("quote", "Q-9"),
+        Reference("invoice", "INV-7781"),
+        Reference("order", "SO-1042"),
+        Reference("quote", "Q-9"),
     )
 
 
@@ -111,8 +113,14 @@ def test_reads_the_amount(text: str, lang: str | None, value: str, currency: str
 
 @pytest.mark.parametrize(
     "text",
-    ["we need 50 units", "call +1 415 555 0100", "on 20.11.2026", "try 500 times", "5 ft long",
-     "order SO-1042"],
+    [
+        "we need 50 units",
+        "call +1 415 555 0100",
+        "on 20.11.2026",
+        "try 500 times",
+        "5 ft long",
+        "order SO-1042",
+    ],
 )
 def test_no_amount_in(text: str) -> None:
     assert get_pipeline("en").amounts(text) == ()
@@ -120,7 +128,8 @@ def test_no_amount_in(text: str) -> None:
 
 def test_amounts_deduplicated_in_order() -> None:
     assert get_pipeline("en").amounts("€10 then $5, again €10.00") == (
-        Amount("10.00", "EUR"), Amount("5.00", "USD"),
+        Amount("10.00", "EUR"),
+        Amount("5.00", "USD"),
     )
 
 
@@ -133,8 +142,12 @@ def test_one_pipeline_per_language_and_model() -> None:
 def test_spacy_doc_marks_contacts_references_and_money(lang: str | None) -> None:
     text = "Order SO-1042: €1,250.00, mail jane@acme.com, call +1 415 555 0100, www.acme.com"
     labels = {(e.label, e.text) for e in get_pipeline(lang).entities(text)}
-    assert {("REFERENCE", "SO-1042"), ("MONEY", "€1,250.00"), ("EMAIL", "jane@acme.com"),
-            ("PHONE", "+1 415 555 0100")} <= labels
+    assert {
+        ("REFERENCE", "SO-1042"),
+        ("MONEY", "€1,250.00"),
+        ("EMAIL", "jane@acme.com"),
+        ("PHONE", "+1 415 555 0100"),
+    } <= labels
 
 
 def test_no_people_without_a_statistical_model() -> None:

@@ -20,24 +20,36 @@ def forward(separator: str, header: str, note: str = "FYI, follow up Friday.") -
 @pytest.mark.parametrize(
     ("separator", "header"),
     [
-        ("---------- Forwarded message ---------",
-         "From: John Doe <john@acme.com>\nDate: Mon, 23 Nov 2026 at 09:12\nSubject: Order\n"
-         "To: Ann <ann@ourco.com>"),
-        ("-----Original Message-----",
-         "From: John Doe [mailto:john@acme.com]\nSent: Monday, November 23, 2026 9:12 AM\n"
-         "To: Ann Lee\nSubject: Order"),
-        ("________________________________",
-         "From: John Doe <john@acme.com>\nSent: Monday, November 23, 2026 9:12 AM\n"
-         "To: Ann Lee <ann@ourco.com>\nSubject: Order"),
-        ("Begin forwarded message:",
-         "\nFrom: John Doe <john@acme.com>\nSubject: Order\n"
-         "Date: 23 November 2026 at 09:12:41 CET\nTo: Ann Lee <ann@ourco.com>"),
-        ("-------- Forwarded Message --------",
-         "Subject: \tOrder\nDate: \tMon, 23 Nov 2026 09:12:41 +0000\n"
-         "From: \tJohn Doe <john@acme.com>\nTo: \tann@ourco.com"),
-        ("----- Forwarded Message -----",
-         "From: John Doe <john@acme.com>\nTo: Ann Lee <ann@ourco.com>\n"
-         "Sent: Monday, November 23, 2026, 09:12:41 AM GMT+1\nSubject: Order"),
+        (
+            "---------- Forwarded message ---------",
+            "From: John Doe <john@acme.com>\nDate: Mon, 23 Nov 2026 at 09:12\nSubject: Order\n"
+            "To: Ann <ann@ourco.com>",
+        ),
+        (
+            "-----Original Message-----",
+            "From: John Doe [mailto:john@acme.com]\nSent: Monday, November 23, 2026 9:12 AM\n"
+            "To: Ann Lee\nSubject: Order",
+        ),
+        (
+            "________________________________",
+            "From: John Doe <john@acme.com>\nSent: Monday, November 23, 2026 9:12 AM\n"
+            "To: Ann Lee <ann@ourco.com>\nSubject: Order",
+        ),
+        (
+            "Begin forwarded message:",
+            "\nFrom: John Doe <john@acme.com>\nSubject: Order\n"
+            "Date: 23 November 2026 at 09:12:41 CET\nTo: Ann Lee <ann@ourco.com>",
+        ),
+        (
+            "-------- Forwarded Message --------",
+            "Subject: \tOrder\nDate: \tMon, 23 Nov 2026 09:12:41 +0000\n"
+            "From: \tJohn Doe <john@acme.com>\nTo: \tann@ourco.com",
+        ),
+        (
+            "----- Forwarded Message -----",
+            "From: John Doe <john@acme.com>\nTo: Ann Lee <ann@ourco.com>\n"
+            "Sent: Monday, November 23, 2026, 09:12:41 AM GMT+1\nSubject: Order",
+        ),
         ("", "From: John Doe <john@acme.com>\nSent: Monday\nTo: ann@ourco.com\nSubject: Order"),
     ],
     ids=["gmail", "outlook-old", "outlook-new", "apple", "thunderbird", "yahoo", "bare"],
@@ -63,8 +75,13 @@ LANGS = {
     "da": ("---------- Videresendt besked ----------", "Fra", "Emne", "Dato", "Til"),
     "no": ("-----Opprinnelig melding-----", "Fra", "Emne", "Sendt", "Til"),
     "sv": ("Vidarebefordrat mejl:", "Från", "Ämne", "Datum", "Till"),
-    "fi": ("---------- Välitetty viesti ----------", "Lähettäjä", "Aihe", "Päivämäärä",
-           "Vastaanottaja"),
+    "fi": (
+        "---------- Välitetty viesti ----------",
+        "Lähettäjä",
+        "Aihe",
+        "Päivämäärä",
+        "Vastaanottaja",
+    ),
     "et": ("---------- Edastatud sõnum ---------", "Saatja", "Teema", "Saadetud", "Adressaat"),
     "pl": ("-----Wiadomość oryginalna-----", "Od", "Temat", "Wysłano", "Do"),
     "cs": ("-------- Přeposlaná zpráva --------", "Od", "Předmět", "Datum", "Komu"),
@@ -85,8 +102,10 @@ LANGS = {
 def test_header_labels_in_every_language(lang: str) -> None:
     sep, frm, subj, date, to = LANGS[lang]
     colon = "：" if lang == "zh" else ":"
-    header = (f"{frm}{colon} Jan Kowalski <jan@firma.eu>\n{date}{colon} 23.11.2026 09:12\n"
-              f"{to}{colon} ann@ourco.com\n{subj}{colon} Zamówienie 4411")
+    header = (
+        f"{frm}{colon} Jan Kowalski <jan@firma.eu>\n{date}{colon} 23.11.2026 09:12\n"
+        f"{to}{colon} ann@ourco.com\n{subj}{colon} Zamówienie 4411"
+    )
     split = split_forward(forward(sep, header), subject="Fwd: x")
     assert split is not None, lang
     assert split.forwarded.sender == Address("Jan Kowalski", "jan@firma.eu")
@@ -119,8 +138,7 @@ def test_nested_forward_original_external_sender_wins() -> None:
     assert split is not None
     assert split.forwarded.sender == Address("Lisa Park", "lisa@globex.com")
     assert split.forwarded.body == "We need a quote."
-    assert [f.sender.email for f in split.chain if f.sender] == ["bob@ourco.com",
-                                                                 "lisa@globex.com"]
+    assert [f.sender.email for f in split.chain if f.sender] == ["bob@ourco.com", "lisa@globex.com"]
 
 
 def test_reply_history_inside_a_forward_is_kept_in_the_body() -> None:
@@ -157,8 +175,10 @@ def test_plain_text_is_not_a_forward() -> None:
         ("john@acme.com", [(None, "john@acme.com")]),
         ("<john@acme.com>", [(None, "john@acme.com")]),
         ('"Doe, John" <john@acme.com>', [("John Doe", "john@acme.com")]),
-        ("Doe, John <john@acme.com>; Jane Roe <jane@acme.com>",
-         [("John Doe", "john@acme.com"), ("Jane Roe", "jane@acme.com")]),
+        (
+            "Doe, John <john@acme.com>; Jane Roe <jane@acme.com>",
+            [("John Doe", "john@acme.com"), ("Jane Roe", "jane@acme.com")],
+        ),
         ("John Doe [mailto:john@acme.com]", [("John Doe", "john@acme.com")]),
         ("John Doe <john@acme.com<mailto:john@acme.com>>", [("John Doe", "john@acme.com")]),
         ("'john@acme.com' <john@acme.com>", [(None, "john@acme.com")]),
@@ -173,15 +193,23 @@ def test_inline_addresses(value: str, expected: list[tuple[str | None, str]]) ->
     ("value", "expected"),
     [
         ("Bessie Smith", [("Bessie Smith", "")]),
-        ("Bessie Smith; John Doe <john@acme.com>",
-         [("Bessie Smith", ""), ("John Doe", "john@acme.com")]),
-        ("John Doe <john@acme.com>; Bessie Smith",
-         [("John Doe", "john@acme.com"), ("Bessie Smith", "")]),
+        (
+            "Bessie Smith; John Doe <john@acme.com>",
+            [("Bessie Smith", ""), ("John Doe", "john@acme.com")],
+        ),
+        (
+            "John Doe <john@acme.com>; Bessie Smith",
+            [("John Doe", "john@acme.com"), ("Bessie Smith", "")],
+        ),
         ("Smith, Bessie; van Dijk, Pieter", [("Bessie Smith", ""), ("Pieter van Dijk", "")]),
-        ("Bessie Smith, John Doe <john@acme.com>",
-         [("Bessie Smith", ""), ("John Doe", "john@acme.com")]),
-        ('"Doe, John" <john@acme.com>, Jim Beam',
-         [("John Doe", "john@acme.com"), ("Jim Beam", "")]),
+        (
+            "Bessie Smith, John Doe <john@acme.com>",
+            [("Bessie Smith", ""), ("John Doe", "john@acme.com")],
+        ),
+        (
+            '"Doe, John" <john@acme.com>, Jim Beam',
+            [("John Doe", "john@acme.com"), ("Jim Beam", "")],
+        ),
         ("John Doe <john@acme.com> (Sales)", [("John Doe", "john@acme.com")]),  # not a name
         ("undisclosed-recipients:;", []),
         ("Bessie Smith; bessie smith", [("Bessie Smith", "")]),  # once
@@ -220,12 +248,12 @@ def test_no_contact_is_filed_for_a_name_without_an_address() -> None:
 
     raw = (
         "From: Ann Lee <ann.lee@ourco.com>\nTo: crm@ourco.com\nSubject: FW: Revised quote\n"
-        "Date: Mon, 23 Nov 2026 10:00:00 +0100\nMessage-ID: <names@ourco.com>\n\n"
-        + OUTLOOK_NAMES
+        "Date: Mon, 23 Nov 2026 10:00:00 +0100\nMessage-ID: <names@ourco.com>\n\n" + OUTLOOK_NAMES
     ).encode()
     parsed = parse_email(raw, now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC), tz="Europe/Berlin")
     assert all(c.email for c in parsed.contacts)
     people = participants(parsed, frozenset({"ourco.com"}), "crm.localhost")
     assert [(a.name, a.email) for a in people] == [
-        ("Mary Major", "mary.major@globex.com"), ("Chris Green", "chris.green@globex.com"),
+        ("Mary Major", "mary.major@globex.com"),
+        ("Chris Green", "chris.green@globex.com"),
     ]

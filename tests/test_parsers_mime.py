@@ -18,18 +18,22 @@ def eml(headers: str, body: bytes = b"Hello\n") -> bytes:
 
 
 def test_envelope_is_decoded_with_rfc2047_subject_and_names() -> None:
-    msg = read_message(eml(
-        "From: =?utf-8?q?J=C3=BCrgen_M=C3=BCller?= <jm@firma.de>\n"
-        "To: \"Doe, John\" <john@acme.com>, bessie@acme.com\n"
-        "Subject: =?ISO-8859-1?Q?Angebot_f=FCr?= =?utf-8?b?IE3DvGxsZXI=?=\n"
-        "Date: Mon, 23 Nov 2026 09:12:41 +0100\n"
-        "Message-ID: <abc@firma.de>\nIn-Reply-To: <prev@acme.com>\n"
-        "References: <first@acme.com> <prev@acme.com>"
-    ))
+    msg = read_message(
+        eml(
+            "From: =?utf-8?q?J=C3=BCrgen_M=C3=BCller?= <jm@firma.de>\n"
+            'To: "Doe, John" <john@acme.com>, bessie@acme.com\n'
+            "Subject: =?ISO-8859-1?Q?Angebot_f=FCr?= =?utf-8?b?IE3DvGxsZXI=?=\n"
+            "Date: Mon, 23 Nov 2026 09:12:41 +0100\n"
+            "Message-ID: <abc@firma.de>\nIn-Reply-To: <prev@acme.com>\n"
+            "References: <first@acme.com> <prev@acme.com>"
+        )
+    )
     assert msg.sender is not None and msg.sender.name == "Jürgen Müller"
     assert msg.subject == "Angebot für Müller"
-    assert [(a.name, a.email) for a in msg.to] == [("John Doe", "john@acme.com"),
-                                                   (None, "bessie@acme.com")]
+    assert [(a.name, a.email) for a in msg.to] == [
+        ("John Doe", "john@acme.com"),
+        (None, "bessie@acme.com"),
+    ]
     assert msg.date == datetime(2026, 11, 23, 8, 12, 41, tzinfo=UTC)
     assert msg.message_id == "<abc@firma.de>"
     assert msg.in_reply_to == "<prev@acme.com>"
@@ -58,10 +62,13 @@ def test_raw_utf8_headers_are_read() -> None:
 )
 def test_legacy_charsets_decode(text: str, charset: str) -> None:
     body = base64.encodebytes(text.encode(charset))
-    msg = read_message(eml(
-        f"From: a@b.c\nSubject: x\nContent-Type: text/plain; charset={charset}\n"
-        "Content-Transfer-Encoding: base64", body,
-    ))
+    msg = read_message(
+        eml(
+            f"From: a@b.c\nSubject: x\nContent-Type: text/plain; charset={charset}\n"
+            "Content-Transfer-Encoding: base64",
+            body,
+        )
+    )
     assert msg.text == text
 
 
@@ -84,8 +91,9 @@ def test_html_only_message_becomes_text_through_inscriptis() -> None:
         "<div>&nbsp;</div><div>Total: <b>&euro;1,250.00</b></div>"
         "<table><tr><td>Item</td><td>Qty</td></tr></table></body></html>"
     )
-    msg = read_message(eml("From: a@b.c\nSubject: x\nContent-Type: text/html; charset=utf-8",
-                           html.encode()))
+    msg = read_message(
+        eml("From: a@b.c\nSubject: x\nContent-Type: text/html; charset=utf-8", html.encode())
+    )
     assert msg.text.split("\n")[:3] == ["Hi Ann,", "", "Total: €1,250.00"]
     assert "color" not in msg.text
     assert "Item" in msg.text and "Qty" in msg.text
@@ -93,13 +101,12 @@ def test_html_only_message_becomes_text_through_inscriptis() -> None:
 
 def test_alternative_prefers_plain_text_and_lists_attachments() -> None:
     raw = eml(
-        "From: a@b.c\nSubject: x\nMIME-Version: 1.0\n"
-        'Content-Type: multipart/mixed; boundary="M"',
-        b"--M\nContent-Type: multipart/alternative; boundary=\"A\"\n\n"
+        'From: a@b.c\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="M"',
+        b'--M\nContent-Type: multipart/alternative; boundary="A"\n\n'
         b"--A\nContent-Type: text/plain\n\nplain text\n--A\nContent-Type: text/html\n\n"
         b"<p>html text</p>\n--A--\n"
-        b"--M\nContent-Type: application/pdf; name=\"INV-2026-0031.pdf\"\n"
-        b"Content-Disposition: attachment; filename=\"INV-2026-0031.pdf\"\n"
+        b'--M\nContent-Type: application/pdf; name="INV-2026-0031.pdf"\n'
+        b'Content-Disposition: attachment; filename="INV-2026-0031.pdf"\n'
         b"Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--M--\n",
     )
     msg = read_message(raw)
@@ -111,8 +118,7 @@ def test_alternative_prefers_plain_text_and_lists_attachments() -> None:
 
 def test_attached_message_and_vcard_are_read() -> None:
     inner = (
-        b"From: Tom <tom@initech.de>\nSubject: Order\n"
-        b"Date: Fri, 20 Nov 2026 15:30:00 +0100\n\nHi"
+        b"From: Tom <tom@initech.de>\nSubject: Order\nDate: Fri, 20 Nov 2026 15:30:00 +0100\n\nHi"
     )
     card = (
         b"BEGIN:VCARD\nVERSION:4.0\nFN:Tom Becker\nEMAIL:tom@initech.de\n"
@@ -121,7 +127,8 @@ def test_attached_message_and_vcard_are_read() -> None:
     raw = eml(
         'From: a@b.c\nSubject: FW\nContent-Type: multipart/mixed; boundary="M"',
         b"--M\nContent-Type: text/plain\n\nsee attached\n--M\nContent-Type: message/rfc822\n\n"
-        + inner + b"\n--M\nContent-Type: text/vcard\nContent-Disposition: attachment; "
+        + inner
+        + b"\n--M\nContent-Type: text/vcard\nContent-Disposition: attachment; "
         b"filename=tom.vcf\n\n" + card + b"\n--M--\n",
     )
     msg = read_message(raw)
@@ -132,7 +139,9 @@ def test_attached_message_and_vcard_are_read() -> None:
     assert attached.text == "Hi"
     (person,) = read_vcards(msg.vcards[0], default_region="DE")
     assert (person.name, person.email, person.phone) == (
-        "Tom Becker", "tom@initech.de", "+49 30 12345678"
+        "Tom Becker",
+        "tom@initech.de",
+        "+49 30 12345678",
     )
 
 
@@ -142,14 +151,22 @@ def test_vcard_21_quoted_printable_and_structured_name() -> None:
         "ORG:M\u00fcller GmbH;Einkauf\r\nitem1.EMAIL;type=INTERNET:jm@mueller.de\r\nEND:VCARD\r\n"
     )
     (person,) = read_vcards(card)
-    assert (person.name, person.company, person.email) == ("Jürgen Müller", "Müller GmbH",
-                                                           "jm@mueller.de")
+    assert (person.name, person.company, person.email) == (
+        "Jürgen Müller",
+        "Müller GmbH",
+        "jm@mueller.de",
+    )
 
 
 @pytest.mark.parametrize(
     "raw",
-    [b"", b"just some text\nwith lines\n", b"\x00\x01\x02binary", b"PK\x03\x04zipfile",
-     b"Hello: world\n\nbody"],
+    [
+        b"",
+        b"just some text\nwith lines\n",
+        b"\x00\x01\x02binary",
+        b"PK\x03\x04zipfile",
+        b"Hello: world\n\nbody",
+    ],
 )
 def test_input_without_an_email_header_block_is_refused(raw: bytes) -> None:
     with pytest.raises(ParseError, match="not an email"):

@@ -94,7 +94,7 @@ def _html_only(html: str, subject: str = "Re: Pricing") -> bytes:
     "html",
     [
         # Apple Mail and Thunderbird: the history in <blockquote type="cite">, no attribution
-        '<div>Call him back on Friday.</div><div><br></div>'
+        "<div>Call him back on Friday.</div><div><br></div>"
         '<blockquote type="cite"><div>Hi Ann,</div><div><br></div><div>please call me tomorrow'
         " at 3pm.</div><blockquote><div>Older history</div></blockquote><div>John</div>"
         "</blockquote>",
@@ -123,7 +123,12 @@ def test_html_blockquote_keeps_its_nesting_and_inline_answers() -> None:
         "</blockquote><div>Friday.</div>"
     )
     assert text.splitlines() == [
-        "Answers below.", "> Price?", "> > Hello", "1,250 EUR.", "> Date?", "Friday.",
+        "Answers below.",
+        "> Price?",
+        "> > Hello",
+        "1,250 EUR.",
+        "> Date?",
+        "Friday.",
     ]
     assert new_text(text) == "Answers below.\n1,250 EUR.\nFriday."
 

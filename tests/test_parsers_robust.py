@@ -109,9 +109,26 @@ def test_chat_commands_never_fail(text: str) -> None:
 
 
 @FAST
-@given(st.lists(st.sampled_from(["/crm ", "remind me ", "next Friday ", "order ", "SO-1042 ",
-                                 "€1,250.00 ", "завтра ", "下周五 ", "พรุ่งนี้ ", "  \t", "\n"]),
-                max_size=400))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "/crm ",
+                "remind me ",
+                "next Friday ",
+                "order ",
+                "SO-1042 ",
+                "€1,250.00 ",
+                "завтра ",
+                "下周五 ",
+                "พรุ่งนี้ ",
+                "  \t",
+                "\n",
+            ]
+        ),
+        max_size=400,
+    )
+)
 def test_chat_commands_from_product_words(words: list[str]) -> None:
     started = time.process_time()
     parse_command("".join(words), now=NOW, tz="Europe/Berlin")

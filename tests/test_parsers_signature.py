@@ -65,14 +65,22 @@ def test_disclaimers_and_mobile_footers_are_skipped(footer: str) -> None:
 
 @pytest.mark.parametrize(
     "company",
-    ["Distribuciones Iberia S.L.", "Strojírny Brno a.s.", "Vinhos do Douro, Lda.",
-     "Nordic Parts AB", "Braun GmbH", "Suomen Puu Oy", "Acme Ltd.", "ООО Ромашка",
-     "Polmet Sp. z o.o.", "Tatra s.r.o."],
+    [
+        "Distribuciones Iberia S.L.",
+        "Strojírny Brno a.s.",
+        "Vinhos do Douro, Lda.",
+        "Nordic Parts AB",
+        "Braun GmbH",
+        "Suomen Puu Oy",
+        "Acme Ltd.",
+        "ООО Ромашка",
+        "Polmet Sp. z o.o.",
+        "Tatra s.r.o.",
+    ],
 )
 def test_a_company_line_is_the_company_not_a_second_person(company: str) -> None:
     text = (
-        f"{BODY}\nUn saludo,\nCarlos García\nDiretora de Compras\n{company}\n"
-        "Tel. +34 912 345 678\n"
+        f"{BODY}\nUn saludo,\nCarlos García\nDiretora de Compras\n{company}\nTel. +34 912 345 678\n"
     )
     people = extract_signatures(text, sender_email="cg@example.es")
     assert [(p.name, p.company, p.phone) for p in people] == [
@@ -82,8 +90,16 @@ def test_a_company_line_is_the_company_not_a_second_person(company: str) -> None
 
 @pytest.mark.parametrize(
     "title",
-    ["Einkaufsleiterin", "Voditeljica nabave", "Indkøbschef", "Ostopäällikkö", "Innkjøpssjef",
-     "Ostujuht", "Satın Alma Müdürü", "Diretora de Compras"],
+    [
+        "Einkaufsleiterin",
+        "Voditeljica nabave",
+        "Indkøbschef",
+        "Ostopäällikkö",
+        "Innkjøpssjef",
+        "Ostujuht",
+        "Satın Alma Müdürü",
+        "Diretora de Compras",
+    ],
 )
 def test_job_titles_in_other_languages(title: str) -> None:
     text = f"{BODY}\nBest regards,\nAnna Berg\n{title}\nNordic Parts AB\n"
@@ -101,9 +117,14 @@ def test_reads_a_full_signature() -> None:
     )
     assert extract_signatures(text, sender_email="John@Acme.com") == (
         ContactCandidate(
-            name="John Doe", email="john@acme.com", phone="+14155550100",
-            title="Head of Purchasing", company="Acme Inc", website="acme.com",
-            address="100 Market St, San Francisco, CA 94105", source="signature",
+            name="John Doe",
+            email="john@acme.com",
+            phone="+14155550100",
+            title="Head of Purchasing",
+            company="Acme Inc",
+            website="acme.com",
+            address="100 Market St, San Francisco, CA 94105",
+            source="signature",
         ),
     )
 
@@ -112,10 +133,18 @@ def test_reads_a_full_signature() -> None:
     ("signature", "sender", "default", "phone"),
     [
         ("John Doe\nSales\n+44 20 7946 0958", "john@acme.de", "US", "+442079460958"),  # +cc
-        ("Hans Braun\nVertrieb\nTel. 030 1234567\nHauptstr. 5, 10115 Berlin, Germany",
-         "hans@braun.com", "US", "+49301234567"),  # address country beats the .com TLD
-        ("Anna Svensson\nSäljare\n08-123 456 78\nSveavägen 1, 111 57 Stockholm",
-         "anna@gmail.com", "US", "+46812345678"),  # Swedish postcode
+        (
+            "Hans Braun\nVertrieb\nTel. 030 1234567\nHauptstr. 5, 10115 Berlin, Germany",
+            "hans@braun.com",
+            "US",
+            "+49301234567",
+        ),  # address country beats the .com TLD
+        (
+            "Anna Svensson\nSäljare\n08-123 456 78\nSveavägen 1, 111 57 Stockholm",
+            "anna@gmail.com",
+            "US",
+            "+46812345678",
+        ),  # Swedish postcode
         ("Hans Braun\nVertrieb\nTel. 030 1234567", "hans@braun.de", "US", "+49301234567"),  # TLD
         ("Anna Svensson\nSäljare\n08-123 456 78", "anna@parts.se", "US", "+46812345678"),
         ("Tom Smith\nBuyer\n020 7946 0958", "tom@shop.co.uk", "US", "+442079460958"),
@@ -177,18 +206,30 @@ def test_nothing_to_read() -> None:
 @pytest.mark.parametrize(
     ("text", "sender", "expected"),
     [
-        ("Добрый день!\n\nВысылаю счёт.\n\nС уважением,\nИван Петров\nМенеджер по продажам\n"
-         "ООО «Ромашка»\nТел.: 8 (495) 123-45-67\nwww.romashka.ru", "ivan@romashka.ru",
-         ("Иван Петров", "Менеджер по продажам", "ООО «Ромашка»", "+74951234567")),
-        ("您好，\n\n附件是报价单。\n\n此致\n敬礼\n王伟\n采购经理\n上海华通贸易有限公司\n"
-         "电话：021-6123 4567", "wang@huatong.cn",
-         ("王伟", "采购经理", "上海华通贸易有限公司", "+862161234567")),
-        ("เรียนคุณแอน\n\nแนบใบเสนอราคามาให้ครับ\n\nขอแสดงความนับถือ\nสมชาย ใจดี\n"
-         "ผู้จัดการฝ่ายขาย\nบริษัท ไทยเทรด จำกัด\nโทร 02-123-4567", "somchai@thaitrade.co.th",
-         ("สมชาย ใจดี", "ผู้จัดการฝ่ายขาย", "บริษัท ไทยเทรด จำกัด", "+6621234567")),
-        ("Bonjour,\n\nCi-joint le devis.\n\nCordialement,\nMarie Dupont\nResponsable Achats\n"
-         "Dupont SARL\n01 23 45 67 89\n12 rue de la Paix, 75002 Paris, France", "marie@dupont.fr",
-         ("Marie Dupont", "Responsable Achats", "Dupont SARL", "+33123456789")),
+        (
+            "Добрый день!\n\nВысылаю счёт.\n\nС уважением,\nИван Петров\nМенеджер по продажам\n"
+            "ООО «Ромашка»\nТел.: 8 (495) 123-45-67\nwww.romashka.ru",
+            "ivan@romashka.ru",
+            ("Иван Петров", "Менеджер по продажам", "ООО «Ромашка»", "+74951234567"),
+        ),
+        (
+            "您好，\n\n附件是报价单。\n\n此致\n敬礼\n王伟\n采购经理\n上海华通贸易有限公司\n"
+            "电话：021-6123 4567",
+            "wang@huatong.cn",
+            ("王伟", "采购经理", "上海华通贸易有限公司", "+862161234567"),
+        ),
+        (
+            "เรียนคุณแอน\n\nแนบใบเสนอราคามาให้ครับ\n\nขอแสดงความนับถือ\nสมชาย ใจดี\n"
+            "ผู้จัดการฝ่ายขาย\nบริษัท ไทยเทรด จำกัด\nโทร 02-123-4567",
+            "somchai@thaitrade.co.th",
+            ("สมชาย ใจดี", "ผู้จัดการฝ่ายขาย", "บริษัท ไทยเทรด จำกัด", "+6621234567"),
+        ),
+        (
+            "Bonjour,\n\nCi-joint le devis.\n\nCordialement,\nMarie Dupont\nResponsable Achats\n"
+            "Dupont SARL\n01 23 45 67 89\n12 rue de la Paix, 75002 Paris, France",
+            "marie@dupont.fr",
+            ("Marie Dupont", "Responsable Achats", "Dupont SARL", "+33123456789"),
+        ),
     ],
     ids=["ru", "zh", "th", "fr"],
 )

@@ -68,7 +68,8 @@ def test_the_model_directory_loads_as_the_statistical_pipeline(model_dir: Path) 
     assert pipeline.statistical and "ner" in pipeline.nlp.pipe_names
     found = pipeline.people_and_orgs("Regards, Omar Khan, Vandelay Industries")
     assert [(e.label, e.text) for e in found] == [
-        ("PERSON", "Omar Khan"), ("ORG", "Vandelay Industries"),
+        ("PERSON", "Omar Khan"),
+        ("ORG", "Vandelay Industries"),
     ]
     # the product's own rules still run inside the loaded pipeline
     labels = {e.label for e in pipeline.entities("Order SO-1042, call +1 415 555 0100")}
@@ -101,7 +102,9 @@ def test_another_signer_is_a_candidate_without_an_address(model_dir: Path) -> No
 
 
 def test_crm_parse_uses_the_model_named_in_the_settings(
-    model_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    model_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
     eml = tmp_path / "fwd.eml"
@@ -111,7 +114,9 @@ def test_crm_parse_uses_the_model_named_in_the_settings(
     assert result.code == 0, result.err
     [contact] = json.loads(result.out)["contacts"]
     assert (contact["name"], contact["email"], contact["company"]) == (
-        "Tom Becker", "info@initech.com", "Initech",
+        "Tom Becker",
+        "info@initech.com",
+        "Initech",
     )
 
 
@@ -122,7 +127,9 @@ def test_a_model_that_is_not_there_leaves_the_rules(tmp_path: Path) -> None:
 
 
 def test_the_intake_files_what_the_model_reads(
-    model_dir: Path, crm_env: Path, capsys: pytest.CaptureFixture[str],
+    model_dir: Path,
+    crm_env: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """`crm ingest` (the path SMTP and IMAP mail takes) uses the model named in the settings."""

@@ -33,14 +33,21 @@ EXAMPLES = [
     ("sv", "ring honom i morgon kl 15", "Ring honom", "2026-11-24T15:00"),
     ("sv", "följ upp om 2 veckor", "Följ upp", "2026-12-07T09:00"),
     ("sv", "ring tillbaka på torsdag eftermiddag", "Ring tillbaka", "2026-11-26T14:00"),
-    ("de", "Erinnere mich, das Angebot nächsten Freitag zu schicken", "Das Angebot schicken",
-     "2026-11-27T09:00"),
+    (
+        "de",
+        "Erinnere mich, das Angebot nächsten Freitag zu schicken",
+        "Das Angebot schicken",
+        "2026-11-27T09:00",
+    ),
     ("de", "in 2 Wochen nachfassen", "Nachfassen", "2026-12-07T09:00"),
-    ("de", "Bitte morgen um 15 Uhr Herrn Braun anrufen", "Herrn Braun anrufen",
-     "2026-11-24T15:00"),
+    ("de", "Bitte morgen um 15 Uhr Herrn Braun anrufen", "Herrn Braun anrufen", "2026-11-24T15:00"),
     ("de", "Vertrag bis Montag schicken", "Vertrag schicken", "2026-11-30T09:00"),
-    ("ru", "напомни отправить предложение в следующую пятницу", "Отправить предложение",
-     "2026-11-27T09:00"),
+    (
+        "ru",
+        "напомни отправить предложение в следующую пятницу",
+        "Отправить предложение",
+        "2026-11-27T09:00",
+    ),
     ("ru", "позвонить завтра в 15:00", "Позвонить", "2026-11-24T15:00"),
     ("ru", "перезвонить через 2 недели", "Перезвонить", "2026-12-07T09:00"),
     ("ru", "отправить договор в четверг вечером", "Отправить договор", "2026-11-26T18:00"),
@@ -57,8 +64,12 @@ EXAMPLES = [
     ("fi", "Lähetä tarjous perjantaina", "Lähetä tarjous", "2026-11-27T09:00"),
     ("fi", "Lähetä lasku ensi viikolla", "Lähetä lasku", "2026-11-30T09:00"),
     ("fi", "Soita hänelle ensi viikon tiistaina", "Soita hänelle", "2026-12-01T09:00"),
-    ("fi", "Muistuta minua lähettää tarjous huomenna klo 15", "Lähettää tarjous",
-     "2026-11-24T15:00"),
+    (
+        "fi",
+        "Muistuta minua lähettää tarjous huomenna klo 15",
+        "Lähettää tarjous",
+        "2026-11-24T15:00",
+    ),
 ]
 
 
@@ -137,7 +148,8 @@ def test_greeting_and_polite_words_before_the_action() -> None:
     note = "Hi Bob, can you call him tomorrow at 3pm? Remind me to chase INV-2026-0031 next Friday."
     tasks = extract_tasks(note, now=NOW, tz=TZ, language="en")
     assert [(t.title, t.due.isoformat()[:16] if t.due else None) for t in tasks] == [
-        ("Call him", "2026-11-24T15:00"), ("Chase INV-2026-0031", "2026-11-27T09:00"),
+        ("Call him", "2026-11-24T15:00"),
+        ("Chase INV-2026-0031", "2026-11-27T09:00"),
     ]
 
 
@@ -230,7 +242,7 @@ def test_a_calendar_date_with_a_time_is_that_day_not_the_next_time_of_day(
     ],
 )
 def test_a_written_date_without_a_year_is_its_next_occurrence(sentence: str, expected: str) -> None:
-    """"Dec 10 at 10" once came out in the year 2110: the "10" after "at" read as a year."""
+    """ "Dec 10 at 10" once came out in the year 2110: the "10" after "at" read as a year."""
     now = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
     [task] = extract_tasks(sentence, now=now, tz="UTC", language="en")
     assert task.due.isoformat() == expected

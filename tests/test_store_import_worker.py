@@ -15,6 +15,7 @@ from store import migrate
 from store.db import Database
 from store.imports import contact_prep
 from store.imports.contact_files import write_csv
+from store.imports.contact_prep import ReaderFailed
 from store.imports.contact_readers import ContactFileError
 from store.imports.contacts import import_contact_file
 
@@ -100,56 +101,56 @@ class Recorded(subprocess.Popen[bytes]):
         Recorded.made.append(self)
 
 
-def test_an_import_that_stops_leaves_no_reading_process_behind(
-    sqlite_db: Database, tmp_path: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def helpers(monkeypatch: pytest.MonkeyPatch) -> list[Recorded]:
+    """The reading processes the test starts, as they are started."""
     monkeypatch.setattr(contact_prep.subprocess, "Popen", Recorded)
     Recorded.made.clear()
-    path = big_file(tmp_path, 5000)
+    return Recorded.made
 
+
+def test_an_import_that_stops_leaves_no_reading_process_behind(
+    sqlite_db: Database, tmp_path: Path, now: datetime, helpers: list[Recorded]
+) -> None:
     def stop_after_first_batch(count: int) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
+        path = big_file(tmp_path, 5000)
         import_contact_file(
             sqlite_db, path, now=now, batch_size=100, worker=True, progress=stop_after_first_batch
         )
-    (helper,) = Recorded.made
+    (helper,) = helpers
     assert helper.returncode is not None  # reaped, not left running
     # The first batch is committed, as an in-process import stopped there would leave it.
     assert exported(sqlite_db).count("\n") > 50
 
 
-def test_a_helper_that_dies_is_an_error_not_a_short_import(
-    sqlite_db: Database, tmp_path: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
+def test_a_reading_process_that_dies_is_an_error_not_a_short_import(
+    sqlite_db: Database, tmp_path: Path, now: datetime, helpers: list[Recorded]
 ) -> None:
-    real = contact_prep._receive
-    calls = {"n": 0}
+    def kill_it(count: int) -> None:
+        helpers[0].kill()
 
-    def dying(stream: Any) -> tuple[str, Any]:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            stream.close()
-            return real(io.BytesIO(b""))
-        return real(stream)
-
-    monkeypatch.setattr(contact_prep, "_receive", dying)
-    with pytest.raises(RuntimeError, match="stopped before the end of the file"):
-        path = big_file(tmp_path, 300)
-        import_contact_file(sqlite_db, path, now=now, batch_size=100, worker=True)
+    with pytest.raises(ReaderFailed, match="stopped before the end of the file"):
+        path = big_file(tmp_path, 5000)
+        import_contact_file(sqlite_db, path, now=now, batch_size=100, worker=True, progress=kill_it)
+    assert 50 < exported(sqlite_db).count("\n") < 5000
 
 
 def test_small_files_are_read_here_and_large_ones_in_a_second_process(
-    sqlite_db: Database, tmp_path: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
+    sqlite_db: Database,
+    tmp_path: Path,
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+    helpers: list[Recorded],
 ) -> None:
-    monkeypatch.setattr(contact_prep.subprocess, "Popen", Recorded)
-    Recorded.made.clear()
     small = big_file(tmp_path, 10)
     import_contact_file(sqlite_db, small, now=now)
-    assert Recorded.made == []
+    assert helpers == []
     monkeypatch.setattr(contact_prep, "WORKER_MIN_BYTES", small.stat().st_size)
     import_contact_file(sqlite_db, small, now=now)
-    assert len(Recorded.made) == 1
+    assert len(helpers) == 1
 
 
 @pytest.mark.parametrize("worker", [False, True])

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli.common import CliError, context
 from store.imports.contact_files import write_csv, write_vcf
+from store.imports.contact_prep import ReaderFailed
 from store.imports.contact_readers import ContactFileError
 from store.imports.contacts import BATCH_SIZE, import_contact_file
 from store.imports.report import ImportReport
@@ -43,7 +44,7 @@ def import_contacts_command(
                 batch_size=batch_size,
                 progress=advance,
             )
-    except (ContactFileError, OSError) as exc:
+    except (ContactFileError, ReaderFailed, OSError) as exc:
         raise CliError(f"{file}: {exc}") from None
     finally:
         ctx.close()

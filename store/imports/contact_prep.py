@@ -141,9 +141,13 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _failed(kind: str, payload: Any) -> RuntimeError:
+class ReaderFailed(RuntimeError):
+    """The reading process stopped or failed: the batches before it are imported."""
+
+
+def _failed(kind: str, payload: Any) -> ReaderFailed:
     detail = payload if kind == "error" else f"unexpected {kind!r}"
-    return RuntimeError(f"reading the contact file failed: {detail}")
+    return ReaderFailed(f"reading the contact file failed: {detail}")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -160,7 +164,10 @@ def _receive(stream: IO[bytes]) -> tuple[str, Any]:
     if len(head) < _FRAME.size:
         return "error", "the reading process stopped before the end of the file"
     (size,) = _FRAME.unpack(head)
-    kind, payload = pickle.loads(stream.read(size))
+    blob = stream.read(size)
+    if len(blob) < size:
+        return "error", "the reading process stopped before the end of the file"
+    kind, payload = pickle.loads(blob)
     return str(kind), payload
 
 

@@ -30,22 +30,39 @@ def _encode(text: str, charset: str, cte: str) -> tuple[str, str]:
     return body.replace("\r\n", "\n"), cte
 
 
-def leaf(ctype: str, text: str, charset: str = "utf-8", cte: str = "quoted-printable",
-         label: str | None = None, extra: str = "") -> str:
+def leaf(
+    ctype: str,
+    text: str,
+    charset: str = "utf-8",
+    cte: str = "quoted-printable",
+    label: str | None = None,
+    extra: str = "",
+) -> str:
     body, cte = _encode(text, charset, cte)
     return (
-        f"Content-Type: {ctype}; charset=\"{label or charset}\"\n"
+        f'Content-Type: {ctype}; charset="{label or charset}"\n'
         f"Content-Transfer-Encoding: {cte}\n{extra}\n{body}"
     )
 
 
 def multipart(kind: str, boundary: str, *parts: str) -> str:
     inner = "".join(f"--{boundary}\n{p.rstrip()}\n\n" for p in parts)
-    return f"Content-Type: multipart/{kind}; boundary=\"{boundary}\"\n\n{inner}--{boundary}--\n"
+    return f'Content-Type: multipart/{kind}; boundary="{boundary}"\n\n{inner}--{boundary}--\n'
 
 
-def message(name: str, *, sender: str, to: str, subject: str, body: str, charset: str = "utf-8",
-            msgid: str | None = None, date: str = DATE, mailer: str = "", extra: str = "") -> None:
+def message(
+    name: str,
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    body: str,
+    charset: str = "utf-8",
+    msgid: str | None = None,
+    date: str = DATE,
+    mailer: str = "",
+    extra: str = "",
+) -> None:
     subj = Header(subject, charset).encode() if not subject.isascii() else subject
     headers = (
         f"Return-Path: <{sender.split('<')[-1].rstrip('>')}>\n"
@@ -69,8 +86,7 @@ ANN_SIG = "\n\n-- \nAnn Lee | Account Executive | OurCo\n+1 646 555 0199"
 def gmail_en() -> None:
     note = (
         "Task: Send revised quote\nDue: Friday\n\n"
-        "John wants the volume discount applied to SO-1042. Please follow up next Friday."
-        + ANN_SIG
+        "John wants the volume discount applied to SO-1042. Please follow up next Friday." + ANN_SIG
     )
     fwd = (
         "---------- Forwarded message ---------\n"
@@ -87,11 +103,19 @@ def gmail_en() -> None:
     )
     text = f"{note}\n\n{fwd}"
     body = multipart(
-        "alternative", "000000000000a1b2c3d4e5f6",
-        leaf("text/plain", text), leaf("text/html", html(text)),
+        "alternative",
+        "000000000000a1b2c3d4e5f6",
+        leaf("text/plain", text),
+        leaf("text/html", html(text)),
     )
-    message("gmail_en", sender=ANN, to=BOT, subject="Fwd: Pricing", body=body,
-            msgid="<CAH8x=Z1kq9e+YgM3fU@mail.gmail.com>")
+    message(
+        "gmail_en",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Pricing",
+        body=body,
+        msgid="<CAH8x=Z1kq9e+YgM3fU@mail.gmail.com>",
+    )
 
 
 def gmail_de() -> None:
@@ -110,10 +134,15 @@ def gmail_de() -> None:
         "Müller Maschinenbau GmbH\nIndustriestraße 12, 70565 Stuttgart\n"
         "Tel.: +49 711 123456-0\nwww.mueller-maschinenbau.de\n"
     )
-    message("gmail_de", sender="Mark Weber <mark.weber@ourco.com>", to=BOT,
-            subject="Fwd: Anfrage zur Bestellung 4471", charset="iso-8859-15",
-            body=leaf("text/plain", text, "iso-8859-15"),
-            msgid="<CAF3k2=pQ7wRt@mail.gmail.com>")
+    message(
+        "gmail_de",
+        sender="Mark Weber <mark.weber@ourco.com>",
+        to=BOT,
+        subject="Fwd: Anfrage zur Bestellung 4471",
+        charset="iso-8859-15",
+        body=leaf("text/plain", text, "iso-8859-15"),
+        msgid="<CAF3k2=pQ7wRt@mail.gmail.com>",
+    )
 
 
 def gmail_ja() -> None:
@@ -131,12 +160,20 @@ def gmail_ja() -> None:
         "https://www.yamato-shoji.co.jp\n"
     )
     body = multipart(
-        "alternative", "0000000000004d5e6f",
+        "alternative",
+        "0000000000004d5e6f",
         leaf("text/plain", text, "shift_jis", "base64"),
         leaf("text/html", html(text), "shift_jis", "base64"),
     )
-    message("gmail_ja", sender=ANN, to=BOT, subject="Fwd: お見積りのお願い", charset="shift_jis",
-            body=body, msgid="<CAJ9q-mT4x@mail.gmail.com>")
+    message(
+        "gmail_ja",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: お見積りのお願い",
+        charset="shift_jis",
+        body=body,
+        msgid="<CAJ9q-mT4x@mail.gmail.com>",
+    )
 
 
 def gmail_th() -> None:
@@ -152,9 +189,15 @@ def gmail_th() -> None:
         "ขอแสดงความนับถือ\nสมชาย ใจดี\nผู้จัดการฝ่ายจัดซื้อ\nบริษัท สยามเทรดดิ้ง จำกัด\n"
         "โทร. 02-123-4567\n"
     )
-    message("gmail_th", sender=ANN, to=BOT, subject="Fwd: ใบแจ้งหนี้ INV-2026-0031",
-            charset="tis-620", body=leaf("text/plain", text, "tis-620", "base64"),
-            msgid="<CAK1t-th88@mail.gmail.com>")
+    message(
+        "gmail_th",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: ใบแจ้งหนี้ INV-2026-0031",
+        charset="tis-620",
+        body=leaf("text/plain", text, "tis-620", "base64"),
+        msgid="<CAK1t-th88@mail.gmail.com>",
+    )
 
 
 def gmail_hr() -> None:
@@ -171,8 +214,14 @@ def gmail_hr() -> None:
         "Srdačan pozdrav,\nIvana Horvat\nVoditeljica nabave\nJadran Plast d.o.o.\n"
         "Tel: +385 1 4567 890\nwww.jadranplast.hr\n"
     )
-    message("gmail_hr", sender=ANN, to=BOT, subject="Fwd: Narudžba 2026-301",
-            body=leaf("text/plain", text, "utf-8", "base64"), msgid="<CAL2hr-x9@mail.gmail.com>")
+    message(
+        "gmail_hr",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Narudžba 2026-301",
+        body=leaf("text/plain", text, "utf-8", "base64"),
+        msgid="<CAL2hr-x9@mail.gmail.com>",
+    )
 
 
 def nested_gmail_en() -> None:
@@ -195,8 +244,14 @@ def nested_gmail_en() -> None:
         "Best regards,\nLisa Park\nProcurement Manager | Globex Corporation\n"
         "Phone: (312) 555-0148\nglobex.com\n"
     )
-    message("nested_gmail_en", sender=ANN, to=BOT, subject="Fwd: Fwd: Quote for 200 units",
-            body=leaf("text/plain", text), msgid="<CAN3st-77@mail.gmail.com>")
+    message(
+        "nested_gmail_en",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Fwd: Quote for 200 units",
+        body=leaf("text/plain", text),
+        msgid="<CAN3st-77@mail.gmail.com>",
+    )
 
 
 OUTLOOK = "X-Mailer: Microsoft Outlook 16.0\nThread-Index: AdnJ3kq0w9Yx\n"
@@ -218,10 +273,16 @@ def outlook_old_fr() -> None:
         "Cordialement,\n\nJean Dupont\nDirecteur des achats\nLa Boîte à Fromage SARL\n"
         "Tél. : +33 1 42 68 53 00\nwww.laboiteafromage.fr\n"
     )
-    message("outlook_old_fr", sender=ANN, to=BOT, subject="TR: Commande n° 88213",
-            charset="windows-1252", mailer=OUTLOOK,
-            body=leaf("text/plain", text, "windows-1252"),
-            msgid="<000001d9c1a2$4b5c6d70$e2154850$@ourco.com>")
+    message(
+        "outlook_old_fr",
+        sender=ANN,
+        to=BOT,
+        subject="TR: Commande n° 88213",
+        charset="windows-1252",
+        mailer=OUTLOOK,
+        body=leaf("text/plain", text, "windows-1252"),
+        msgid="<000001d9c1a2$4b5c6d70$e2154850$@ourco.com>",
+    )
 
 
 def outlook_old_en() -> None:
@@ -240,9 +301,15 @@ def outlook_old_en() -> None:
         "Thanks,\n\nMary Major\nHead of Purchasing\nGlobex Corp\n"
         "+1 415 555 0142\nwww.globex.com\n"
     )
-    message("outlook_old_en", sender=ANN, to=BOT, subject="FW: Revised quote Q-8812",
-            mailer=OUTLOOK, body=leaf("text/plain", text, "us-ascii", "7bit"),
-            msgid="<000401d9c1a5$bb22cc33$dd44ee55$@ourco.com>")
+    message(
+        "outlook_old_en",
+        sender=ANN,
+        to=BOT,
+        subject="FW: Revised quote Q-8812",
+        mailer=OUTLOOK,
+        body=leaf("text/plain", text, "us-ascii", "7bit"),
+        msgid="<000401d9c1a5$bb22cc33$dd44ee55$@ourco.com>",
+    )
 
 
 def outlook_old_ru() -> None:
@@ -258,9 +325,16 @@ def outlook_old_ru() -> None:
         "С уважением,\nИван Петров\nРуководитель отдела закупок\nООО 'СтройМаш'\n"
         "Тел.: +7 495 123-45-67\nwww.stroymash.ru\n"
     )
-    message("outlook_old_ru", sender=ANN, to=BOT, subject="FW: Счёт N 2026-117",
-            charset="koi8-r", mailer=OUTLOOK, body=leaf("text/plain", text, "koi8-r", "base64"),
-            msgid="<000201d9c1a3$11aa22bb$33cc44dd$@ourco.com>")
+    message(
+        "outlook_old_ru",
+        sender=ANN,
+        to=BOT,
+        subject="FW: Счёт N 2026-117",
+        charset="koi8-r",
+        mailer=OUTLOOK,
+        body=leaf("text/plain", text, "koi8-r", "base64"),
+        msgid="<000201d9c1a3$11aa22bb$33cc44dd$@ourco.com>",
+    )
 
 
 def outlook_old_pl() -> None:
@@ -277,9 +351,16 @@ def outlook_old_pl() -> None:
         "Pozdrawiam\nKrzysztof Nowak\nKierownik Zakupów\nPolbud Sp. z o.o.\n"
         "tel. +48 22 123 45 67\nwww.polbud.pl\n"
     )
-    message("outlook_old_pl", sender=ANN, to=BOT, subject="PD: Zamówienie nr 4411",
-            charset="iso-8859-2", mailer=OUTLOOK, body=leaf("text/plain", text, "iso-8859-2"),
-            msgid="<000301d9c1a4$aa11bb22$cc33dd44$@ourco.com>")
+    message(
+        "outlook_old_pl",
+        sender=ANN,
+        to=BOT,
+        subject="PD: Zamówienie nr 4411",
+        charset="iso-8859-2",
+        mailer=OUTLOOK,
+        body=leaf("text/plain", text, "iso-8859-2"),
+        msgid="<000301d9c1a4$aa11bb22$cc33dd44$@ourco.com>",
+    )
 
 
 def outlook_zh() -> None:
@@ -293,80 +374,110 @@ def outlook_zh() -> None:
         "Ann 您好，\n\n关于订单 SO-3321，请再发一份报价单。预算为 ￥36,000。\n\n"
         "谢谢！\n王伟\n采购经理\n华信科技有限公司\n电话：+86 10 1234 5678\n"
     )
-    message("outlook_old_zh", sender=ANN, to=BOT, subject="转发: 订单 SO-3321 报价",
-            charset="gb2312",
-            mailer=OUTLOOK, body=leaf("text/plain", text, "gb2312", "base64"),
-            msgid="<000401d9c1a5$01020304$05060708$@ourco.com>")
+    message(
+        "outlook_old_zh",
+        sender=ANN,
+        to=BOT,
+        subject="转发: 订单 SO-3321 报价",
+        charset="gb2312",
+        mailer=OUTLOOK,
+        body=leaf("text/plain", text, "gb2312", "base64"),
+        msgid="<000401d9c1a5$01020304$05060708$@ourco.com>",
+    )
 
 
 def _outlook_html(note: str, header: list[tuple[str, str]], body: str) -> str:
-    rows = "<br>".join(f"<b>{k}:</b> {v.replace('<', '&lt;').replace('>', '&gt;')}"
-                       for k, v in header)
+    rows = "<br>".join(
+        f"<b>{k}:</b> {v.replace('<', '&lt;').replace('>', '&gt;')}" for k, v in header
+    )
     paras = "".join(f"<div>{line or '&nbsp;'}</div>" for line in body.split("\n"))
     return (
-        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">"
-        "<style type=\"text/css\" style=\"display:none;\"> P {margin-top:0;margin-bottom:0;} "
-        "</style></head><body dir=\"ltr\">"
-        f"<div style=\"font-family: Aptos, sans-serif; font-size: 12pt;\">{note}</div>"
-        "<div id=\"appendonsend\"></div>"
-        "<hr style=\"display:inline-block;width:98%\" tabindex=\"-1\">"
-        "<div id=\"divRplyFwdMsg\" dir=\"ltr\"><font face=\"Calibri, sans-serif\" "
-        f"style=\"font-size:11pt\" color=\"#000000\">{rows}</font><div>&nbsp;</div></div>"
-        f"<div dir=\"ltr\">{paras}</div></body></html>"
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+        '<style type="text/css" style="display:none;"> P {margin-top:0;margin-bottom:0;} '
+        '</style></head><body dir="ltr">'
+        f'<div style="font-family: Aptos, sans-serif; font-size: 12pt;">{note}</div>'
+        '<div id="appendonsend"></div>'
+        '<hr style="display:inline-block;width:98%" tabindex="-1">'
+        '<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri, sans-serif" '
+        f'style="font-size:11pt" color="#000000">{rows}</font><div>&nbsp;</div></div>'
+        f'<div dir="ltr">{paras}</div></body></html>'
     )
 
 
 def outlook_new_es() -> None:
     page = _outlook_html(
         "Hacer seguimiento la semana que viene, por favor.",
-        [("De", "Carlos García <cgarcia@distribuciones-iberia.es>"),
-         ("Enviado", "lunes, 23 de noviembre de 2026 9:12"),
-         ("Para", "Ann Lee <ann.lee@ourco.com>"),
-         ("CC", "Lucía Martín <lmartin@distribuciones-iberia.es>; "
-               "compras@distribuciones-iberia.es"),
-         ("Asunto", "Pedido 7781 - presupuesto")],
+        [
+            ("De", "Carlos García <cgarcia@distribuciones-iberia.es>"),
+            ("Enviado", "lunes, 23 de noviembre de 2026 9:12"),
+            ("Para", "Ann Lee <ann.lee@ourco.com>"),
+            (
+                "CC",
+                "Lucía Martín <lmartin@distribuciones-iberia.es>; compras@distribuciones-iberia.es",
+            ),
+            ("Asunto", "Pedido 7781 - presupuesto"),
+        ],
         "Hola Ann,\n\nTe confirmo el pedido n.º 7781 por un importe de 2.350,00 €.\n"
         "¿Podrías enviarnos la factura esta semana?\n\nUn saludo,\n\nCarlos García\n"
         "Responsable de Compras\nDistribuciones Iberia S.L.\nTel. +34 912 345 678\n"
         "www.distribuciones-iberia.es",
     )
-    message("outlook_new_es", sender=ANN, to=BOT, subject="RV: Pedido 7781 - presupuesto",
-            mailer="X-MS-Exchange-Organization-SCL: -1\n",
-            body=leaf("text/html", page, "utf-8", "base64"),
-            msgid="<AM9PR04MB8241C1D2E3F4@AM9PR04MB8241.eurprd04.prod.outlook.com>")
+    message(
+        "outlook_new_es",
+        sender=ANN,
+        to=BOT,
+        subject="RV: Pedido 7781 - presupuesto",
+        mailer="X-MS-Exchange-Organization-SCL: -1\n",
+        body=leaf("text/html", page, "utf-8", "base64"),
+        msgid="<AM9PR04MB8241C1D2E3F4@AM9PR04MB8241.eurprd04.prod.outlook.com>",
+    )
 
 
 def outlook365_nl() -> None:
     page = _outlook_html(
         "Offerte Q-552 graag volgende week opvolgen.",
-        [("Van", "Pieter de Vries <pieter@vandijk-logistiek.nl>"),
-         ("Verzonden", "maandag 23 november 2026 09:12"),
-         ("Aan", "Ann Lee <ann.lee@ourco.com>"),
-         ("Onderwerp", "Offerte Q-552")],
+        [
+            ("Van", "Pieter de Vries <pieter@vandijk-logistiek.nl>"),
+            ("Verzonden", "maandag 23 november 2026 09:12"),
+            ("Aan", "Ann Lee <ann.lee@ourco.com>"),
+            ("Onderwerp", "Offerte Q-552"),
+        ],
         "Beste Ann,\n\nBedankt voor de offerte Q-552. Het totaalbedrag van € 4.800,00 is\n"
         "akkoord; graag ontvangen wij de orderbevestiging.\n\nMet vriendelijke groet,\n\n"
         "Pieter de Vries\nInkoper\nVan Dijk Logistiek B.V.\nT: +31 20 123 4567\n"
         "www.vandijk-logistiek.nl",
     )
-    message("outlook365_nl", sender=ANN, to=BOT, subject="FW: Offerte Q-552",
-            body=leaf("text/html", page, "utf-8", "quoted-printable"),
-            msgid="<DB9PR10MB5120A1B2C3D4@DB9PR10MB5120.EURPRD10.PROD.OUTLOOK.COM>")
+    message(
+        "outlook365_nl",
+        sender=ANN,
+        to=BOT,
+        subject="FW: Offerte Q-552",
+        body=leaf("text/html", page, "utf-8", "quoted-printable"),
+        msgid="<DB9PR10MB5120A1B2C3D4@DB9PR10MB5120.EURPRD10.PROD.OUTLOOK.COM>",
+    )
 
 
 def outlook365_et() -> None:
     page = _outlook_html(
         "Follow up on Monday.",
-        [("Saatja", "Mari Tamm <mari.tamm@balticwood.ee>"),
-         ("Saadetud", "esmaspäev, 23. november 2026 09:12"),
-         ("Adressaat", "Ann Lee <ann.lee@ourco.com>"),
-         ("Teema", "Arve 2026-88")],
+        [
+            ("Saatja", "Mari Tamm <mari.tamm@balticwood.ee>"),
+            ("Saadetud", "esmaspäev, 23. november 2026 09:12"),
+            ("Adressaat", "Ann Lee <ann.lee@ourco.com>"),
+            ("Teema", "Arve 2026-88"),
+        ],
         "Tere, Ann!\n\nSaadan arve nr 2026-88 summas 3 250,00 EUR. Palun kinnitage tellimus.\n\n"
         "Lugupidamisega\nMari Tamm\nOstujuht\nBaltic Wood OÜ\nTel +372 512 3456\n"
         "www.balticwood.ee",
     )
-    message("outlook365_et", sender=ANN, to=BOT, subject="FW: Arve 2026-88",
-            body=leaf("text/html", page, "utf-8", "base64"),
-            msgid="<VI1PR07MB6400E5F6A7B8@VI1PR07MB6400.eurprd07.prod.outlook.com>")
+    message(
+        "outlook365_et",
+        sender=ANN,
+        to=BOT,
+        subject="FW: Arve 2026-88",
+        body=leaf("text/html", page, "utf-8", "base64"),
+        msgid="<VI1PR07MB6400E5F6A7B8@VI1PR07MB6400.eurprd07.prod.outlook.com>",
+    )
 
 
 APPLE = "X-Mailer: iPhone Mail (21G93)\n"
@@ -385,10 +496,21 @@ def apple_it() -> None:
         "Cordiali saluti,\nGiulia Rossi\nResponsabile Acquisti\nFerrari Tessuti S.p.A.\n"
         "Tel. +39 02 1234 5678\nwww.ferraritessuti.it\n"
     )
-    body = multipart("alternative", "Apple-Mail-5E7A1B2C-3D4E", leaf("text/plain", text),
-                     leaf("text/html", html(text)))
-    message("apple_it", sender=ANN, to=BOT, subject="I: Ordine 2026/118 e fattura", mailer=APPLE,
-            body=body, msgid="<5E7A1B2C-3D4E-4F50-8A9B-0C1D2E3F4A5B@ourco.com>")
+    body = multipart(
+        "alternative",
+        "Apple-Mail-5E7A1B2C-3D4E",
+        leaf("text/plain", text),
+        leaf("text/html", html(text)),
+    )
+    message(
+        "apple_it",
+        sender=ANN,
+        to=BOT,
+        subject="I: Ordine 2026/118 e fattura",
+        mailer=APPLE,
+        body=body,
+        msgid="<5E7A1B2C-3D4E-4F50-8A9B-0C1D2E3F4A5B@ourco.com>",
+    )
 
 
 def apple_pt_br() -> None:
@@ -403,9 +525,15 @@ def apple_pt_br() -> None:
         "Abraços,\nRafael Souza\nGerente de Compras\nConstrutora Aurora Ltda.\n"
         "Tel: +55 11 3456-7890\nwww.construtoraaurora.com.br\n"
     )
-    message("apple_pt-BR", sender=ANN, to=BOT, subject="Fwd: Pedido 3301",
-            mailer="X-Mailer: Apple Mail (2.3774.600.62)\n", body=leaf("text/plain", text),
-            msgid="<9A8B7C6D-5E4F-4A3B-9C2D-1E0F9A8B7C6D@ourco.com>")
+    message(
+        "apple_pt-BR",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Pedido 3301",
+        mailer="X-Mailer: Apple Mail (2.3774.600.62)\n",
+        body=leaf("text/plain", text),
+        msgid="<9A8B7C6D-5E4F-4A3B-9C2D-1E0F9A8B7C6D@ourco.com>",
+    )
 
 
 def apple_sv() -> None:
@@ -420,10 +548,15 @@ def apple_sv() -> None:
         "Med vänliga hälsningar\nErik Lindqvist\nInköpschef\nNordvärme AB\n"
         "Tel: +46 8 123 456 78\nwww.nordvarme.se\n"
     )
-    message("apple_sv", sender=ANN, to=BOT, subject="VB: Offert 2026-44",
-            mailer="X-Mailer: Apple Mail (2.3774.600.62)\n",
-            body=leaf("text/plain", text, "utf-8", "base64"),
-            msgid="<1B2C3D4E-5F60-4718-92A3-B4C5D6E7F809@ourco.com>")
+    message(
+        "apple_sv",
+        sender=ANN,
+        to=BOT,
+        subject="VB: Offert 2026-44",
+        mailer="X-Mailer: Apple Mail (2.3774.600.62)\n",
+        body=leaf("text/plain", text, "utf-8", "base64"),
+        msgid="<1B2C3D4E-5F60-4718-92A3-B4C5D6E7F809@ourco.com>",
+    )
 
 
 def apple_uk() -> None:
@@ -439,11 +572,16 @@ def apple_uk() -> None:
         "З повагою,\nОлена Коваленко\nМенеджер з закупівель\nТОВ «Дніпросталь»\n"
         "Тел.: +380 56 123 4567\nwww.dniprosteel.com.ua\n"
     )
-    message("apple_uk", sender=ANN, to=BOT, subject="Fwd: Рахунок № 2026-55",
-            charset="windows-1251",
-            mailer="X-Mailer: Apple Mail (2.3774.600.62)\n",
-            body=leaf("text/plain", text, "windows-1251", "quoted-printable"),
-            msgid="<7D6C5B4A-3928-4716-A5B4-C3D2E1F0A9B8@ourco.com>")
+    message(
+        "apple_uk",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Рахунок № 2026-55",
+        charset="windows-1251",
+        mailer="X-Mailer: Apple Mail (2.3774.600.62)\n",
+        body=leaf("text/plain", text, "windows-1251", "quoted-printable"),
+        msgid="<7D6C5B4A-3928-4716-A5B4-C3D2E1F0A9B8@ourco.com>",
+    )
 
 
 TB = "User-Agent: Mozilla Thunderbird\n"
@@ -466,9 +604,15 @@ def thunderbird_en() -> None:
         "> Hi Sarah, the parts for PO 4411-B ship next week.\n"
         "> Ann\n"
     )
-    message("thunderbird_en", sender=ANN, to=BOT, subject="Fwd: Re: Delivery of PO 4411-B",
-            mailer=TB, body=leaf("text/plain", text, "utf-8", "8bit"),
-            msgid="<b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d@ourco.com>")
+    message(
+        "thunderbird_en",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Re: Delivery of PO 4411-B",
+        mailer=TB,
+        body=leaf("text/plain", text, "utf-8", "8bit"),
+        msgid="<b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d@ourco.com>",
+    )
 
 
 def thunderbird_cs() -> None:
@@ -483,9 +627,16 @@ def thunderbird_cs() -> None:
         "S pozdravem\nJan Novák\nvedoucí nákupu\nStrojírny Brno a.s.\n"
         "Tel.: +420 541 123 456\nwww.strojirny-brno.cz\n"
     )
-    message("thunderbird_cs", sender=ANN, to=BOT, subject="Fwd: Objednávka 2026-0931",
-            charset="iso-8859-2", mailer=TB, body=leaf("text/plain", text, "iso-8859-2", "8bit"),
-            msgid="<4c5d6e7f-8091-4a2b-b3c4-d5e6f708192a@ourco.com>")
+    message(
+        "thunderbird_cs",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Objednávka 2026-0931",
+        charset="iso-8859-2",
+        mailer=TB,
+        body=leaf("text/plain", text, "iso-8859-2", "8bit"),
+        msgid="<4c5d6e7f-8091-4a2b-b3c4-d5e6f708192a@ourco.com>",
+    )
 
 
 def thunderbird_sk() -> None:
@@ -500,10 +651,16 @@ def thunderbird_sk() -> None:
         "S pozdravom\nPeter Horváth\nobchodný riaditeľ\nTatrastav s.r.o.\n"
         "Tel.: +421 2 1234 5678\nwww.tatrastav.sk\n"
     )
-    message("thunderbird_sk", sender=ANN, to=BOT, subject="Fwd: Faktúra 2026-145",
-            charset="windows-1250", mailer=TB,
-            body=leaf("text/plain", text, "windows-1250", "quoted-printable"),
-            msgid="<5d6e7f80-91a2-4b3c-84d5-e6f708192a3b@ourco.com>")
+    message(
+        "thunderbird_sk",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Faktúra 2026-145",
+        charset="windows-1250",
+        mailer=TB,
+        body=leaf("text/plain", text, "windows-1250", "quoted-printable"),
+        msgid="<5d6e7f80-91a2-4b3c-84d5-e6f708192a3b@ourco.com>",
+    )
 
 
 YAHOO = "X-Mailer: WebService/1.1.22876 YMailNorrin\n"
@@ -522,9 +679,15 @@ def yahoo_pt_pt() -> None:
         "Com os melhores cumprimentos,\nAna Ferreira\nDiretora de Compras\n"
         "Vinhos do Douro, Lda.\nTel.: +351 22 123 4567\nwww.vinhosdouro.pt\n"
     )
-    message("yahoo_pt-PT", sender="Ann Lee <annlee@yahoo.com>", to=BOT,
-            subject="Fwd: Encomenda n.º 5120", mailer=YAHOO,
-            body=leaf("text/plain", text), msgid="<1234567890.98765.1732350761@mail.yahoo.com>")
+    message(
+        "yahoo_pt-PT",
+        sender="Ann Lee <annlee@yahoo.com>",
+        to=BOT,
+        subject="Fwd: Encomenda n.º 5120",
+        mailer=YAHOO,
+        body=leaf("text/plain", text),
+        msgid="<1234567890.98765.1732350761@mail.yahoo.com>",
+    )
 
 
 def yahoo_tr() -> None:
@@ -540,13 +703,22 @@ def yahoo_tr() -> None:
         "Saygılarımla,\nMehmet Yılmaz\nSatın Alma Müdürü\nAnadolu Tekstil A.Ş.\n"
         "Tel: +90 212 123 45 67\nwww.anadolutekstil.com.tr\n"
     )
-    body = multipart("alternative", "----=_Part_123456_7890.1732350761",
-                     leaf("text/plain", text, "windows-1254"),
-                     leaf("text/html", html(text), "windows-1254"))
-    message("yahoo_tr", sender="Ann Lee <annlee@yahoo.com>", to=BOT,
-            subject="Fwd: Sipariş No. 7720",
-            charset="windows-1254", mailer=YAHOO, body=body,
-            msgid="<2345678901.12345.1732350762@mail.yahoo.com>")
+    body = multipart(
+        "alternative",
+        "----=_Part_123456_7890.1732350761",
+        leaf("text/plain", text, "windows-1254"),
+        leaf("text/html", html(text), "windows-1254"),
+    )
+    message(
+        "yahoo_tr",
+        sender="Ann Lee <annlee@yahoo.com>",
+        to=BOT,
+        subject="Fwd: Sipariş No. 7720",
+        charset="windows-1254",
+        mailer=YAHOO,
+        body=body,
+        msgid="<2345678901.12345.1732350762@mail.yahoo.com>",
+    )
 
 
 def hubspot_da() -> None:
@@ -561,11 +733,21 @@ def hubspot_da() -> None:
         "Med venlig hilsen\nLars Jensen\nIndkøbschef\nNordisk Design ApS\n"
         "Tlf.: +45 33 12 34 56\nwww.nordiskdesign.dk\n"
     )
-    body = multipart("alternative", "hs-boundary-9f8e7d6c", leaf("text/plain", text),
-                     leaf("text/html", html(text)))
-    message("hubspot_da", sender=ANN, to=BOT, subject="Fwd: Tilbud 2026-77",
-            mailer="X-HubSpot-Message-Id: 48213377\n", body=body,
-            msgid="<1732350761.48213377@bf1.hubspot.com>")
+    body = multipart(
+        "alternative",
+        "hs-boundary-9f8e7d6c",
+        leaf("text/plain", text),
+        leaf("text/html", html(text)),
+    )
+    message(
+        "hubspot_da",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Tilbud 2026-77",
+        mailer="X-HubSpot-Message-Id: 48213377\n",
+        body=body,
+        msgid="<1732350761.48213377@bf1.hubspot.com>",
+    )
 
 
 def missive_no() -> None:
@@ -582,10 +764,15 @@ def missive_no() -> None:
         "Med vennlig hilsen\nIngrid Hansen\nInnkjøpssjef\nFjordfisk AS\n"
         "Tlf: +47 22 12 34 56\nwww.fjordfisk.no\n"
     )
-    message("missive_no", sender=ANN, to=BOT, subject="Fwd: Bestilling 3390",
-            mailer="X-Mailer: Missive\n",
-            body=leaf("text/plain", text, "iso-8859-1", "8bit", label="us-ascii"),
-            msgid="<a1b2c3d4-e5f6-4789-9abc-def012345678@missiveapp.com>")
+    message(
+        "missive_no",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Bestilling 3390",
+        mailer="X-Mailer: Missive\n",
+        body=leaf("text/plain", text, "iso-8859-1", "8bit", label="us-ascii"),
+        msgid="<a1b2c3d4-e5f6-4789-9abc-def012345678@missiveapp.com>",
+    )
 
 
 def mailmate_fi() -> None:
@@ -602,9 +789,15 @@ def mailmate_fi() -> None:
         "> Ystävällisin terveisin\n> Mikko Virtanen\n> Ostopäällikkö\n> Suomen Puu Oy\n"
         "> Puh. +358 9 123 4567\n> www.suomenpuu.fi\n"
     )
-    message("mailmate_fi", sender=ANN, to=BOT, subject="Fwd: Tilaus 6612",
-            mailer="X-Mailer: MailMate (1.14r5937)\n", body=leaf("text/plain", text),
-            msgid="<8F1E2D3C-4B5A-4697-8877-665544332211@ourco.com>")
+    message(
+        "mailmate_fi",
+        sender=ANN,
+        to=BOT,
+        subject="Fwd: Tilaus 6612",
+        mailer="X-Mailer: MailMate (1.14r5937)\n",
+        body=leaf("text/plain", text),
+        msgid="<8F1E2D3C-4B5A-4697-8877-665544332211@ourco.com>",
+    )
 
 
 OX = "X-Mailer: Open-Xchange Mailer v7.10.6-Rev61\nX-Originating-Client: open-xchange-appsuite\n"
@@ -624,10 +817,16 @@ def ionos_hu() -> None:
         "> Üdvözlettel:\n> Kovács Péter\n> beszerzési vezető\n> Dunaker Kft.\n"
         "> Tel.: +36 1 234 5678\n> www.dunaker.hu\n"
     )
-    message("ionos_hu", sender="Ann Lee <ann.lee@ourco.de>", to=BOT,
-            subject="Fwd: Megrendelés 2026/415", charset="iso-8859-2", mailer=OX,
-            body=leaf("text/plain", text, "iso-8859-2"),
-            msgid="<1385416047.123456.1732350761@email.ionos.de>")
+    message(
+        "ionos_hu",
+        sender="Ann Lee <ann.lee@ourco.de>",
+        to=BOT,
+        subject="Fwd: Megrendelés 2026/415",
+        charset="iso-8859-2",
+        mailer=OX,
+        body=leaf("text/plain", text, "iso-8859-2"),
+        msgid="<1385416047.123456.1732350761@email.ionos.de>",
+    )
 
 
 def ionos_ro() -> None:
@@ -643,10 +842,16 @@ def ionos_ro() -> None:
         "Cu stimă,\nAndrei Popescu\nDirector achiziții\nCarpați Agro SRL\n"
         "Tel: +40 21 123 4567\nwww.carpatiagro.ro\n"
     )
-    message("ionos_ro", sender="Ann Lee <ann.lee@ourco.de>", to=BOT, subject="Fwd: Comanda 8812",
-            charset="iso-8859-16", mailer=OX,
-            body=leaf("text/plain", text, "iso-8859-16", "quoted-printable"),
-            msgid="<1385416048.123457.1732350762@email.ionos.de>")
+    message(
+        "ionos_ro",
+        sender="Ann Lee <ann.lee@ourco.de>",
+        to=BOT,
+        subject="Fwd: Comanda 8812",
+        charset="iso-8859-16",
+        mailer=OX,
+        body=leaf("text/plain", text, "iso-8859-16", "quoted-printable"),
+        msgid="<1385416048.123457.1732350762@email.ionos.de>",
+    )
 
 
 def attached_rfc822_en() -> None:
@@ -657,14 +862,18 @@ def attached_rfc822_en() -> None:
         "Purchasing Lead\nInitech GmbH\nPhone +49 30 1234 5678\nwww.initech.de\n"
     )
     inner = (
-        "From: \"Becker, Tom\" <tom.becker@initech.de>\n"
+        'From: "Becker, Tom" <tom.becker@initech.de>\n'
         "To: Ann Lee <ann.lee@ourco.com>\n"
         "Subject: Order ORD-7781\n"
         "Date: Fri, 20 Nov 2026 15:30:00 +0100\n"
         "Message-ID: <20261120153000.4411@initech.de>\n"
         "MIME-Version: 1.0\n"
-        + multipart("alternative", "inner-alt-42", leaf("text/plain", inner_text),
-                    leaf("text/html", html(inner_text)))
+        + multipart(
+            "alternative",
+            "inner-alt-42",
+            leaf("text/plain", inner_text),
+            leaf("text/html", html(inner_text)),
+        )
     )
     vcard = (
         "BEGIN:VCARD\nVERSION:3.0\nN:Becker;Tom;;;\nFN:Tom Becker\nORG:Initech GmbH;\n"
@@ -673,24 +882,59 @@ def attached_rfc822_en() -> None:
         "ADR;TYPE=WORK:;;Friedrichstraße 1;Berlin;;10117;Germany\nEND:VCARD\n"
     )
     body = multipart(
-        "mixed", "_004_AM9PR04MB8241_",
+        "mixed",
+        "_004_AM9PR04MB8241_",
         leaf("text/plain", note + "\n\nAnn"),
         "Content-Type: message/rfc822\nContent-Disposition: attachment;\n"
-        " filename=\"Order ORD-7781.eml\"\n\n" + inner,
-        leaf("text/vcard", vcard, "utf-8", "base64",
-             extra="Content-Disposition: attachment; filename=\"Tom Becker.vcf\"\n"),
+        ' filename="Order ORD-7781.eml"\n\n' + inner,
+        leaf(
+            "text/vcard",
+            vcard,
+            "utf-8",
+            "base64",
+            extra='Content-Disposition: attachment; filename="Tom Becker.vcf"\n',
+        ),
     )
-    message("attached_rfc822_en", sender=ANN, to=BOT, subject="FW: Order ORD-7781",
-            mailer=OUTLOOK, body=body,
-            msgid="<AM9PR04MB8241F00DBA11@AM9PR04MB8241.eurprd04.prod.outlook.com>")
+    message(
+        "attached_rfc822_en",
+        sender=ANN,
+        to=BOT,
+        subject="FW: Order ORD-7781",
+        mailer=OUTLOOK,
+        body=body,
+        msgid="<AM9PR04MB8241F00DBA11@AM9PR04MB8241.eurprd04.prod.outlook.com>",
+    )
 
 
 ALL = [
-    gmail_en, gmail_de, gmail_ja, gmail_th, gmail_hr, nested_gmail_en, outlook_old_fr,
-    outlook_old_en, outlook_old_ru, outlook_old_pl, outlook_zh, outlook_new_es, outlook365_nl,
+    gmail_en,
+    gmail_de,
+    gmail_ja,
+    gmail_th,
+    gmail_hr,
+    nested_gmail_en,
+    outlook_old_fr,
+    outlook_old_en,
+    outlook_old_ru,
+    outlook_old_pl,
+    outlook_zh,
+    outlook_new_es,
+    outlook365_nl,
     outlook365_et,
-    apple_it, apple_pt_br, apple_sv, apple_uk, thunderbird_en, thunderbird_cs, thunderbird_sk,
-    yahoo_pt_pt, yahoo_tr, hubspot_da, missive_no, mailmate_fi, ionos_hu, ionos_ro,
+    apple_it,
+    apple_pt_br,
+    apple_sv,
+    apple_uk,
+    thunderbird_en,
+    thunderbird_cs,
+    thunderbird_sk,
+    yahoo_pt_pt,
+    yahoo_tr,
+    hubspot_da,
+    missive_no,
+    mailmate_fi,
+    ionos_hu,
+    ionos_ro,
     attached_rfc822_en,
 ]
 
