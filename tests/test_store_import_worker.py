@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from sqlalchemy import event
 
 from store import migrate
 from store.db import Database
@@ -163,3 +164,39 @@ def test_a_line_the_reader_cannot_get_past_stops_the_import_naming_it(
     with pytest.raises(ContactFileError, match=r"^line 3: field larger than field limit"):
         import_contact_file(sqlite_db, path, now=now, batch_size=1, worker=worker)
     assert "jane.doe@acme.com" in exported(sqlite_db)  # the line before it is kept
+
+
+def test_an_interrupt_in_the_middle_of_a_statement_stays_an_interrupt(
+    sqlite_db: Database, tmp_path: Path, now: datetime, helpers: list[Recorded]
+) -> None:
+    inserts = {"contacts": 0}
+
+    def ctrl_c_in_third_batch(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO contacts "):
+            inserts["contacts"] += 1
+            if inserts["contacts"] == 3:
+                raise KeyboardInterrupt  # as SIGINT lands inside the driver's call
+
+    event.listen(sqlite_db.engine, "before_cursor_execute", ctrl_c_in_third_batch)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            path = big_file(tmp_path, 5000)
+            import_contact_file(sqlite_db, path, now=now, batch_size=100, worker=True)
+    finally:
+        event.remove(sqlite_db.engine, "before_cursor_execute", ctrl_c_in_third_batch)
+    assert helpers[0].returncode is not None
+    # Two batches committed: 200 rows, of which 4 are refused and 2 repeat a person.
+    assert exported(sqlite_db).count("\n") == 1 + 194
+
+
+@pytest.mark.parametrize("worker", [False, True])
+def test_the_rows_before_a_line_the_reader_cannot_get_past_are_kept(
+    sqlite_db: Database, tmp_path: Path, now: datetime, worker: bool
+) -> None:
+    path = tmp_path / "huge.csv"
+    good = [f"Person {i},p{i}@firm.com,,,,,," for i in range(5)]
+    huge = "x" * 200_000
+    path.write_text(HEADER + "\n".join([*good, f"Bad,bad@firm.com,,{huge},,,,"]) + "\n")
+    with pytest.raises(ContactFileError, match=r"^line 7: field larger"):
+        import_contact_file(sqlite_db, path, now=now, batch_size=1000, worker=worker)
+    assert exported(sqlite_db).count("\n") == 1 + 5

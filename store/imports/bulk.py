@@ -83,9 +83,12 @@ def bulk_writer(db: Database) -> Iterator[Connection | None]:
         try:
             yield conn
         finally:
-            raw.execute(f"PRAGMA cache_size={int(cache)}")
-            raw.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
-            raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            # An interrupt in the middle of a statement leaves the connection discarded
+            # (closed, never pooled again): nothing to put back, and the error stands.
+            if not conn.invalidated:
+                raw.execute(f"PRAGMA cache_size={int(cache)}")
+                raw.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
+                raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 def allocate_ids(session: Session, table: Table, count: int) -> list[int]:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,13 +46,14 @@ class Prepared:
 def prepare(
     rows: Iterable[ContactRow], *, now: datetime, region: str, batch_size: int
 ) -> Iterator[Prepared]:
-    """Rows cleaned in batches of `batch_size`, in file order."""
+    """Rows cleaned in batches of `batch_size`, in file order.
+
+    When the reader stops at a line it cannot get past (ContactFileError), the rows
+    read before it are given as a last batch first, then the error is raised."""
     it = iter(rows)
     while True:
         with gc_paused():
-            batch = list(islice(it, batch_size))
-            if not batch:
-                return
+            batch, failure = _take(it, batch_size)
             cleaned: list[CleanRow] = []
             rejected: list[tuple[int, str]] = []
             for row in batch:
@@ -59,15 +61,37 @@ def prepare(
                     cleaned.append(clean_row(row, now, region))
                 except ContactError as exc:
                     rejected.append((row.line, str(exc)))
-        yield Prepared(len(batch), cleaned, rejected)
+        if batch:
+            yield Prepared(len(batch), cleaned, rejected)
+        if failure is not None:
+            raise failure
+        if len(batch) < batch_size:
+            return
+
+
+def _take(it: Iterator[ContactRow], size: int) -> tuple[list[ContactRow], Exception | None]:
+    """Up to `size` rows, and the reader's error if it stopped at a bad line."""
+    batch: list[ContactRow] = []
+    try:
+        batch.extend(islice(it, size))
+    except ContactFileError as exc:
+        return batch, exc
+    return batch, None
 
 
 @dataclass(slots=True)
 class PreparedFile:
-    """A file's warnings (known once its header is read) and its prepared batches."""
+    """A file's warnings (known once its header is read) and its prepared batches.
+
+    `close()` when done, however it ends: it stops a reading process at once, where
+    waiting for the batches' generator to be collected could leave it running."""
 
     warnings: tuple[str, ...]
     batches: Iterator[Prepared]
+
+    def close(self) -> None:
+        if isinstance(self.batches, Generator):
+            self.batches.close()
 
 
 def prepare_file(
@@ -242,6 +266,8 @@ def _decode(payload: tuple[Any, ...]) -> Prepared:
 def _serve(path: str, now: str, region: str, batch_size: str) -> int:
     """The helper: the header's verdict first, then every batch, then `done`."""
     out = sys.stdout.buffer
+    # Ctrl-C reaches the whole process group: the importer decides, and stops this one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()  # short-lived objects only, freed batch by batch
     try:
         try:

@@ -10,6 +10,7 @@ and memory stays flat.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -86,7 +87,8 @@ def import_contact_file(
     prepared = prepare_file(
         path, now=now, region=default_region, batch_size=batch_size, worker=worker
     )
-    report = import_prepared(db, prepared.batches, now=now, progress=progress)
+    with closing(prepared):
+        report = import_prepared(db, prepared.batches, now=now, progress=progress)
     for warning in prepared.warnings:
         report.warn(warning)
     return report
