@@ -111,7 +111,7 @@ def helpers(monkeypatch: pytest.MonkeyPatch) -> list[Recorded]:
 
 
 def test_an_import_that_stops_leaves_no_reading_process_behind(
-    sqlite_db: Database, tmp_path: Path, now: datetime, helpers: list[Recorded]
+    db: Database, tmp_path: Path, now: datetime, helpers: list[Recorded]
 ) -> None:
     def stop_after_first_batch(count: int) -> None:
         raise KeyboardInterrupt
@@ -119,55 +119,55 @@ def test_an_import_that_stops_leaves_no_reading_process_behind(
     with pytest.raises(KeyboardInterrupt):
         path = big_file(tmp_path, 5000)
         import_contact_file(
-            sqlite_db, path, now=now, batch_size=100, worker=True, progress=stop_after_first_batch
+            db, path, now=now, batch_size=100, worker=True, progress=stop_after_first_batch
         )
     (helper,) = helpers
     assert helper.returncode is not None  # reaped, not left running
     # The first batch is committed, as an in-process import stopped there would leave it.
-    assert exported(sqlite_db).count("\n") > 50
+    assert exported(db).count("\n") > 50
 
 
 def test_a_reading_process_that_dies_is_an_error_not_a_short_import(
-    sqlite_db: Database, tmp_path: Path, now: datetime, helpers: list[Recorded]
+    db: Database, tmp_path: Path, now: datetime, helpers: list[Recorded]
 ) -> None:
     def kill_it(count: int) -> None:
         helpers[0].kill()
 
     with pytest.raises(ReaderFailed, match="stopped before the end of the file"):
         path = big_file(tmp_path, 5000)
-        import_contact_file(sqlite_db, path, now=now, batch_size=100, worker=True, progress=kill_it)
-    assert 50 < exported(sqlite_db).count("\n") < 5000
+        import_contact_file(db, path, now=now, batch_size=100, worker=True, progress=kill_it)
+    assert 50 < exported(db).count("\n") < 5000
 
 
 def test_small_files_are_read_here_and_large_ones_in_a_second_process(
-    sqlite_db: Database,
+    db: Database,
     tmp_path: Path,
     now: datetime,
     monkeypatch: pytest.MonkeyPatch,
     helpers: list[Recorded],
 ) -> None:
     small = big_file(tmp_path, 10)
-    import_contact_file(sqlite_db, small, now=now)
+    import_contact_file(db, small, now=now)
     assert helpers == []
     monkeypatch.setattr(contact_prep, "WORKER_MIN_BYTES", small.stat().st_size)
-    import_contact_file(sqlite_db, small, now=now)
+    import_contact_file(db, small, now=now)
     assert len(helpers) == 1
 
 
 @pytest.mark.parametrize("worker", [False, True])
 def test_a_line_the_reader_cannot_get_past_stops_the_import_naming_it(
-    sqlite_db: Database, tmp_path: Path, now: datetime, worker: bool
+    db: Database, tmp_path: Path, now: datetime, worker: bool
 ) -> None:
     path = tmp_path / "huge.csv"
     huge = "x" * 200_000
     path.write_text(f"{HEADER}{LINES[0]}\nJohn Roe,john@acme.com,,{huge},,,,\n", encoding="utf-8")
     with pytest.raises(ContactFileError, match=r"^line 3: field larger than field limit"):
-        import_contact_file(sqlite_db, path, now=now, batch_size=1, worker=worker)
-    assert "jane.doe@acme.com" in exported(sqlite_db)  # the line before it is kept
+        import_contact_file(db, path, now=now, batch_size=1, worker=worker)
+    assert "jane.doe@acme.com" in exported(db)  # the line before it is kept
 
 
 def test_an_interrupt_in_the_middle_of_a_statement_stays_an_interrupt(
-    sqlite_db: Database, tmp_path: Path, now: datetime, helpers: list[Recorded]
+    db: Database, tmp_path: Path, now: datetime, helpers: list[Recorded]
 ) -> None:
     inserts = {"contacts": 0}
 
@@ -177,26 +177,26 @@ def test_an_interrupt_in_the_middle_of_a_statement_stays_an_interrupt(
             if inserts["contacts"] == 3:
                 raise KeyboardInterrupt  # as SIGINT lands inside the driver's call
 
-    event.listen(sqlite_db.engine, "before_cursor_execute", ctrl_c_in_third_batch)
+    event.listen(db.engine, "before_cursor_execute", ctrl_c_in_third_batch)
     try:
         with pytest.raises(KeyboardInterrupt):
             path = big_file(tmp_path, 5000)
-            import_contact_file(sqlite_db, path, now=now, batch_size=100, worker=True)
+            import_contact_file(db, path, now=now, batch_size=100, worker=True)
     finally:
-        event.remove(sqlite_db.engine, "before_cursor_execute", ctrl_c_in_third_batch)
+        event.remove(db.engine, "before_cursor_execute", ctrl_c_in_third_batch)
     assert helpers[0].returncode is not None
     # Two batches committed: 200 rows, of which 4 are refused and 2 repeat a person.
-    assert exported(sqlite_db).count("\n") == 1 + 194
+    assert exported(db).count("\n") == 1 + 194
 
 
 @pytest.mark.parametrize("worker", [False, True])
 def test_the_rows_before_a_line_the_reader_cannot_get_past_are_kept(
-    sqlite_db: Database, tmp_path: Path, now: datetime, worker: bool
+    db: Database, tmp_path: Path, now: datetime, worker: bool
 ) -> None:
     path = tmp_path / "huge.csv"
     good = [f"Person {i},p{i}@firm.com,,,,,," for i in range(5)]
     huge = "x" * 200_000
     path.write_text(HEADER + "\n".join([*good, f"Bad,bad@firm.com,,{huge},,,,"]) + "\n")
     with pytest.raises(ContactFileError, match=r"^line 7: field larger"):
-        import_contact_file(sqlite_db, path, now=now, batch_size=1000, worker=worker)
-    assert exported(sqlite_db).count("\n") == 1 + 5
+        import_contact_file(db, path, now=now, batch_size=1000, worker=worker)
+    assert exported(db).count("\n") == 1 + 5
