@@ -41,35 +41,18 @@ IMPORT_CHECKPOINT_PAGES = 16384  # 64 MB of 4 KB pages
 
 
 @contextmanager
-def large_cache(session: Session) -> Iterator[None]:
-    """A 64 MB SQLite page cache for the block, then the connection's own again.
-
-    A batch inserts into several indexes at random places; with SQLite's default 2 MB
-    cache the pages it dirties spill and are written more than once. No-op elsewhere.
-    """
-    if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    before = session.execute(text("PRAGMA cache_size")).scalar()
-    session.execute(text(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}"))
-    try:
-        yield
-    finally:
-        session.execute(text(f"PRAGMA cache_size={-2000 if before is None else int(before)}"))
-
-
-@contextmanager
 def bulk_writer(db: Database) -> Iterator[Connection | None]:
-    """A connection for a bulk import's run of transactions, tuned for it on SQLite.
+    """A connection for a bulk import's transactions, tuned for it on SQLite.
 
-    Besides the large page cache, the WAL is checkpointed every 64 MB instead of every
-    4 MB: a batch dirties pages of every index, and each checkpoint copies them all back
-    into the database file and waits for the disk twice, so checkpointing after every
-    batch costs a tenth of the import. Commits stay as durable as before (WAL with
-    synchronous=NORMAL). At the end the WAL is copied back without waiting for readers
-    (`PASSIVE`), the connection's settings are put back, and the next write transaction
-    shrinks the WAL file again (`journal_size_limit`, set by `store.db`). Elsewhere: None,
-    and the ordinary pooled connections are used."""
+    A 64 MB page cache: a batch inserts into several indexes at random places, and with
+    SQLite's default 2 MB cache the pages it dirties spill and are written more than
+    once. A WAL checkpoint every 64 MB instead of every 4 MB: each checkpoint copies
+    nearly every index page the batches dirtied back into the database file and waits
+    for the disk twice, so checkpointing after every batch costs a tenth of the import.
+    Commits stay as durable as before (WAL with synchronous=NORMAL). At the end the WAL
+    is copied back without waiting for readers (`PASSIVE`), the settings are put back,
+    and the next write shrinks the WAL file again (`journal_size_limit`, set by
+    `store.db`). Elsewhere: None, and the ordinary pooled connections are used."""
     if not db.is_sqlite:
         yield None
         return
@@ -134,9 +117,6 @@ def insert_rows(
     ids = allocate_ids(session, table, len(rows)) if with_ids else []
     for row, new_id in zip(rows, ids, strict=False):
         row["id"] = new_id
-    if _placeholder(session) is None:  # an unusual driver: the ordinary path
-        session.execute(insert(table), rows)
-        return ids
     present: set[str] = set().union(*rows)
     names: list[str] = []
     # Column by column: one comprehension per column costs far less than a loop over
@@ -174,23 +154,22 @@ def insert_tuples(
         ids = allocate_ids(session, table, len(rows))
         names.insert(0, "id")
         columns.insert(0, ids)
-    if _placeholder(session) is None:
-        dicts = [dict(zip(names, r, strict=True)) for r in zip(*columns, strict=True)]
-        session.execute(insert(table), dicts)
-        return ids
     _execute(session, table, names, columns)
     return ids
 
 
-def _placeholder(session: Session) -> str | None:
-    style = session.get_bind().dialect.paramstyle
-    return {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 def _execute(session: Session, table: Table, names: list[str], columns: list[list[Any]]) -> None:
     """One driver-level executemany of the columns' values, each bind-converted."""
     conn = session.connection()
     dialect = conn.dialect
+    placeholder = _PLACEHOLDERS.get(dialect.paramstyle)
+    if placeholder is None:  # an unusual driver: the ordinary path
+        rows = [dict(zip(names, r, strict=True)) for r in zip(*columns, strict=True)]
+        session.execute(insert(table), rows)
+        return
     for i, name in enumerate(names):
         proc: _Processor = table.c[name].type._cached_bind_processor(dialect)
         if proc is not None:
@@ -199,7 +178,7 @@ def _execute(session: Session, table: Table, names: list[str], columns: list[lis
     sql = (
         f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
         f"({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join([_placeholder(session) or '?'] * len(names))})"
+        f"VALUES ({', '.join([placeholder] * len(names))})"
     )
     conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
 

@@ -32,6 +32,7 @@ from store.imports.contact_rows import CleanRow, ContactRow, clean_row
 # Below this size a file is read in-process: starting the helper costs more than it saves.
 WORKER_MIN_BYTES = 1_000_000
 _FRAME = struct.Struct("!I")
+_CUT_SHORT = "the reading process stopped before the end of the file"
 
 
 @dataclass(slots=True)
@@ -186,11 +187,11 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 def _receive(stream: IO[bytes]) -> tuple[str, Any]:
     head = stream.read(_FRAME.size)
     if len(head) < _FRAME.size:
-        return "error", "the reading process stopped before the end of the file"
+        return "error", _CUT_SHORT
     (size,) = _FRAME.unpack(head)
     blob = stream.read(size)
     if len(blob) < size:
-        return "error", "the reading process stopped before the end of the file"
+        return "error", _CUT_SHORT
     kind, payload = pickle.loads(blob)
     return str(kind), payload
 

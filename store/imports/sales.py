@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from store.db import Database
 from store.imports import csvfile
-from store.imports.bulk import large_cache
+from store.imports.bulk import bulk_writer
 from store.imports.invoices import INVOICES
 from store.imports.mapfile import MapSpec
 from store.imports.orders import ORDERS
@@ -35,7 +35,7 @@ def import_sales_file(
     report = ImportReport()
     for header in shape.ignored:
         report.warn(f"column {header!r} ignored")
-    with db.write() as session, large_cache(session):
+    with bulk_writer(db) as conn, db.write(on=conn) as session:
         apply_rows(
             session,
             what,
